@@ -1,0 +1,112 @@
+"""Command line: ``ldn-tui`` runs the app; ``check``, ``export`` and ``import``
+work without starting the interface.
+
+Textual is imported only when the app actually runs, so ``check`` and
+``export`` stay fast and usable in scripts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .paths import content_dir, data_dir
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``ldn-tui`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="ldn-tui",
+        description=(
+            "A keyboard-first guide to what is known about low dose naltrexone (LDN). "
+            "Education, not medical advice."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"ldn-tui {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--content",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="content directory (default: $LDN_TUI_CONTENT, else the bundled content)",
+    )
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS,
+        help="where bookmarks and notes live (default: $LDN_TUI_DATA_DIR, else the platform's data directory)",
+    )
+    # The same options work before and after a subcommand.
+    parser.add_argument(
+        "--content", metavar="DIR", default=None,
+        help="content directory (default: $LDN_TUI_CONTENT, else the bundled content)",
+    )
+    parser.add_argument(
+        "--data-dir", metavar="DIR", default=None,
+        help="where bookmarks and notes live (default: $LDN_TUI_DATA_DIR, else the platform's data directory)",
+    )
+    parser.epilog = "Run 'ldn-tui COMMAND --help' for a command's options."
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", parents=[common, data], help="start the app (the default)")
+    commands.add_parser(
+        "check",
+        parents=[common],
+        help="validate a content directory (exit 1 and 'path:line: problem' lines when it has problems)",
+    )
+    from .cli_export import add_export_commands
+
+    add_export_commands(commands, [common, data])
+    return parser
+
+
+def run_check(content: Path) -> int:
+    """Print every content problem; 0 when clean, 1 otherwise."""
+    from .check import check_directory
+
+    problems = check_directory(content)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {content}", file=sys.stderr)
+        return 1
+    print(f"{content}: OK")
+    return 0
+
+
+def run_app(content: Path, data: Path) -> int:
+    """Load the content and run the app; a content error is one clear line."""
+    from .content import ContentError, load_library
+
+    try:
+        library = load_library(content)
+    except ContentError as error:
+        print(f"ldn-tui: {error.first_line}", file=sys.stderr)
+        return 1
+    from .app import create_app
+
+    app = create_app(library, data)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``ldn-tui`` console script and ``python -m ldn_tui``."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    content = content_dir(getattr(args, "content", None))
+    data = data_dir(getattr(args, "data_dir", None))
+    command = args.command or "run"
+    if command == "check":
+        return run_check(content)
+    if command == "run":
+        return run_app(content, data)
+    from .cli_export import run_export_command
+
+    return run_export_command(args, content, data)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

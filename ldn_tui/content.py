@@ -1,0 +1,299 @@
+"""Load a content directory: pane front matter, the references file, documents.
+
+Loading is split in two so the app starts fast: :func:`load_library` reads
+only front matter and ``references.toml``; each pane's Markdown is parsed on
+first use by :meth:`Library.document` and cached. ``ldn-tui check`` parses
+everything (see :mod:`ldn_tui.check`).
+
+No Textual imports here.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import tomllib
+from datetime import date
+from pathlib import Path
+
+from .models import EVIDENCE_TYPES, Document, PaneMeta, Problem, Reference
+
+REFERENCES_FILE = "references.toml"
+PANE_KINDS = ("page", "glossary", "references")
+REQUIRED_KEYS = ("id", "title", "order", "summary", "reviewed")
+OPTIONAL_KEYS = ("kind",)
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+class ContentError(Exception):
+    """Content could not be loaded. ``problems`` name file and line."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    @property
+    def first_line(self) -> str:
+        """One line for the reader: the first problem and what to do."""
+        more = len(self.problems) - 1
+        extra = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+        return f"{self.problems[0]}{extra}. Fix the file or run `ldn-tui check`."
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 file, recording a problem (not raising) when it is not."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(path, 0, f"cannot read file: {error.strerror}"))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.append(
+            Problem(path, line, f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_front_matter(
+    path: Path, text: str, problems: list[Problem]
+) -> tuple[PaneMeta | None, str]:
+    """Split ``text`` into its front matter (as a PaneMeta) and its body.
+
+    Returns ``(None, body)`` and records problems when the front matter is
+    missing or bad.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.append(Problem(path, 1, "missing front matter: the file must start with a '---' line"))
+        return None, text
+    values: dict[str, tuple[str, int]] = {}
+    end = None
+    for index in range(1, len(lines)):
+        line = lines[index]
+        lineno = index + 1
+        if line.strip() == "---":
+            end = index
+            break
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip()
+        if not sep or not key:
+            problems.append(Problem(path, lineno, f"front matter line is not 'key: value': {line.strip()!r}"))
+            continue
+        if key not in REQUIRED_KEYS and key not in OPTIONAL_KEYS:
+            problems.append(Problem(path, lineno, f"unknown front matter key {key!r}"))
+            continue
+        if key in values:
+            problems.append(Problem(path, lineno, f"front matter key {key!r} given twice"))
+        values[key] = (value.strip().strip('"').strip("'"), lineno)
+    if end is None:
+        problems.append(Problem(path, 1, "front matter is not closed: add a '---' line after it"))
+        return None, text
+    body = "\n".join(lines[end + 1 :])
+    before = len(problems)
+    for key in REQUIRED_KEYS:
+        if key not in values or not values[key][0]:
+            problems.append(Problem(path, end + 1, f"front matter is missing {key!r}"))
+    if len(problems) > before:
+        return None, body
+    pane_id, id_line = values["id"]
+    if not ID_RE.match(pane_id):
+        problems.append(Problem(path, id_line, f"id {pane_id!r} must be lower-case letters, digits and hyphens"))
+    elif pane_id != path.stem:
+        problems.append(Problem(path, id_line, f"id {pane_id!r} must match the file name {path.stem!r}"))
+    order_text, order_line = values["order"]
+    try:
+        order = int(order_text)
+    except ValueError:
+        problems.append(Problem(path, order_line, f"order {order_text!r} is not a whole number"))
+        order = 0
+    reviewed, reviewed_line = values["reviewed"]
+    try:
+        date.fromisoformat(reviewed)
+    except ValueError:
+        problems.append(Problem(path, reviewed_line, f"reviewed {reviewed!r} is not a date (YYYY-MM-DD)"))
+    kind, kind_line = values.get("kind", ("page", 0))
+    if kind not in PANE_KINDS:
+        problems.append(Problem(path, kind_line, f"kind {kind!r} is not one of {', '.join(PANE_KINDS)}"))
+        kind = "page"
+    if len(problems) > before:
+        return None, body
+    meta = PaneMeta(
+        id=pane_id,
+        title=values["title"][0],
+        order=order,
+        summary=values["summary"][0],
+        reviewed=reviewed,
+        path=path,
+        kind=kind,
+        body_line=end + 2,
+    )
+    return meta, body
+
+
+def _table_lines(text: str) -> dict[str, int]:
+    """Map each ``[table]`` name of a TOML file to its line number."""
+    found: dict[str, int] = {}
+    for lineno, line in enumerate(text.split("\n"), 1):
+        match = re.match(r"^\s*\[\s*\"?([^\]\"]+)\"?\s*\]\s*(#.*)?$", line)
+        if match:
+            found.setdefault(match.group(1).strip(), lineno)
+    return found
+
+
+def load_references(path: Path, problems: list[Problem]) -> dict[str, Reference]:
+    """Read ``references.toml`` into Reference objects, recording problems."""
+    if not path.exists():
+        return {}
+    text = read_text(path, problems)
+    if text is None:
+        return {}
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"line (\d+)", str(error))
+        problems.append(Problem(path, int(match.group(1)) if match else 0, f"not valid TOML: {error}"))
+        return {}
+    lines = _table_lines(text)
+    refs: dict[str, Reference] = {}
+    for key, entry in data.items():
+        line = lines.get(key, 0)
+        if not isinstance(entry, dict):
+            problems.append(Problem(path, line, f"{key!r} must be a [table] of fields"))
+            continue
+        if not KEY_RE.match(key):
+            problems.append(Problem(path, line, f"reference key {key!r} may hold only letters, digits, '-' and '_'"))
+        bad = False
+        for field_name in ("authors", "title", "evidence"):
+            if not str(entry.get(field_name, "")).strip():
+                problems.append(Problem(path, line, f"reference {key!r} is missing {field_name!r}"))
+                bad = True
+        evidence = str(entry.get("evidence", ""))
+        if evidence and evidence not in EVIDENCE_TYPES:
+            problems.append(
+                Problem(path, line, f"reference {key!r} has unknown evidence {evidence!r} (one of: {', '.join(EVIDENCE_TYPES)})")
+            )
+            bad = True
+        year = entry.get("year")
+        if year is not None and not isinstance(year, int):
+            problems.append(Problem(path, line, f"reference {key!r}: year must be a whole number"))
+            year = None
+        ident = [str(entry.get(k, "")).strip() for k in ("doi", "pmid", "registry", "url")]
+        if not any(ident):
+            problems.append(Problem(path, line, f"reference {key!r} has no doi, pmid, registry or url"))
+        url = ident[3]
+        if url and not url.startswith(("https://", "http://")):
+            problems.append(Problem(path, line, f"reference {key!r}: url must start with https://"))
+        unknown = set(entry) - {"authors", "year", "title", "venue", "evidence", "doi", "pmid", "registry", "url", "note"}
+        for name in sorted(unknown):
+            problems.append(Problem(path, line, f"reference {key!r} has unknown field {name!r}"))
+        if bad:
+            continue
+        refs[key] = Reference(
+            key=key,
+            authors=str(entry["authors"]).strip(),
+            year=year,
+            title=str(entry["title"]).strip(),
+            venue=str(entry.get("venue", "")).strip(),
+            evidence=evidence,
+            doi=ident[0],
+            pmid=ident[1],
+            registry=ident[2],
+            url=url,
+            note=str(entry.get("note", "")).strip(),
+            line=line,
+        )
+    return refs
+
+
+class Library:
+    """A loaded content directory: pane list, references, parsed documents."""
+
+    def __init__(
+        self,
+        root: Path,
+        panes: list[PaneMeta],
+        bodies: dict[str, str],
+        references: dict[str, Reference],
+    ) -> None:
+        self.root = root
+        self.panes: tuple[PaneMeta, ...] = tuple(sorted(panes, key=lambda p: (p.order, p.id)))
+        self.references = references
+        self._bodies = bodies
+        self._documents: dict[str, Document] = {}
+        self._lock = threading.Lock()
+
+    def pane(self, pane_id: str) -> PaneMeta | None:
+        """The pane with ``pane_id``, or None."""
+        for pane in self.panes:
+            if pane.id == pane_id:
+                return pane
+        return None
+
+    def pane_by_file(self, name: str) -> PaneMeta | None:
+        """The pane a link like ``studies.md`` points at, or None."""
+        stem = name[:-3] if name.endswith(".md") else name
+        return self.pane(stem)
+
+    @property
+    def references_pane(self) -> PaneMeta | None:
+        """The pane that lists the references, if the content has one."""
+        return next((p for p in self.panes if p.kind == "references"), None)
+
+    def body(self, pane_id: str) -> str:
+        """The Markdown body (after front matter) of a pane."""
+        return self._bodies[pane_id]
+
+    def document(self, pane_id: str) -> Document:
+        """The parsed document of a pane (parsed on first use, then cached)."""
+        document = self._documents.get(pane_id)
+        if document is None:
+            from .document import parse_pane
+
+            with self._lock:
+                document = self._documents.get(pane_id)
+                if document is None:
+                    document = parse_pane(self, self.pane(pane_id))
+                    self._documents[pane_id] = document
+        return document
+
+
+def load_library(root: Path) -> Library:
+    """Load front matter and references from ``root``.
+
+    Raises:
+        ContentError: when the directory is missing, holds no pane, or a
+            pane's front matter or the references file is broken. Every
+            problem names the file and line.
+    """
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise ContentError([Problem(root, 0, "content directory not found; pass --content DIR or set LDN_TUI_CONTENT")])
+    panes: list[PaneMeta] = []
+    bodies: dict[str, str] = {}
+    seen: dict[str, Path] = {}
+    for path in sorted(root.glob("*.md")):
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        meta, body = parse_front_matter(path, text, problems)
+        if meta is None:
+            continue
+        if meta.id in seen:
+            problems.append(Problem(path, 2, f"duplicate id {meta.id!r} (also in {seen[meta.id].name})"))
+            continue
+        seen[meta.id] = path
+        panes.append(meta)
+        bodies[meta.id] = body
+    references = load_references(root / REFERENCES_FILE, problems)
+    if not panes and not problems:
+        problems.append(Problem(root, 0, "no pane files (*.md with front matter) in the content directory"))
+    if problems:
+        raise ContentError(problems)
+    return Library(root, panes, bodies, references)
