@@ -228,6 +228,7 @@ class Library:
         self._bodies = bodies
         self._documents: dict[str, Document] = {}
         self._lock = threading.Lock()
+        self.labels = _short_labels(references)
 
     def pane(self, pane_id: str) -> PaneMeta | None:
         """The pane with ``pane_id``, or None."""
@@ -262,6 +263,21 @@ class Library:
                     document = parse_pane(self, self.pane(pane_id))
                     self._documents[pane_id] = document
         return document
+
+
+def _short_labels(references: dict[str, Reference]) -> dict[str, str]:
+    """Inline labels (``Younger 2009a``), with a letter where two would clash."""
+    by_label: dict[str, list[str]] = {}
+    for key, ref in sorted(references.items()):
+        by_label.setdefault(ref.short, []).append(key)
+    labels: dict[str, str] = {}
+    for label, keys in by_label.items():
+        if len(keys) == 1:
+            labels[keys[0]] = label
+        else:
+            for index, key in enumerate(keys):
+                labels[key] = f"{label}{chr(ord('a') + index)}"
+    return labels
 
 
 def load_library(root: Path) -> Library:

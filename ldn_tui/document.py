@@ -127,8 +127,7 @@ class _Walker:
                 self.citations.append(Citation(key, line, self.current_slug))
                 if index:
                     out.append(Span("; "))
-                ref = self.library.references.get(key) if self.library else None
-                label = ref.short if ref else key
+                label = self.library.labels.get(key, key) if self.library else key
                 target = f"{self.ref_target}#{key}" if self.ref_target else None
                 out.append(Span(label, link=target, cite=key))
             out.append(Span(")"))
@@ -243,7 +242,8 @@ class _Walker:
                 continue
             self.heading(2, (Span(label),), 0)
             for ref in group:
-                self.heading(3, (Span(f"{ref.short} ({EVIDENCE_SHORT[ref.evidence]})"),), ref.line, slug=ref.key)
+                label = self.library.labels.get(ref.key, ref.short) if self.library else ref.short
+                self.heading(3, (Span(f"{label} ({EVIDENCE_SHORT[ref.evidence]})"),), ref.line, slug=ref.key)
                 spans: list[Span] = [Span(ref.citation)]
                 for label_text, url in ref.identifiers:
                     spans.append(Span(" "))

@@ -1,0 +1,279 @@
+"""LdnApp: global keys, the command palette, and the reader's stored data.
+
+The app owns the :class:`~ldn_tui.store.Store`; screens and widgets ask the
+app to change anything stored, so every write goes through one place.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .content import Library
+from .models import Note
+from .screens.dialogs import NoticeScreen
+from .screens.help import HelpScreen
+from .screens.reader import ReaderScreen
+from .widgets.document_view import DocumentView
+
+#: A calm default: muted colours, good contrast, easy on light-sensitive eyes.
+DEFAULT_THEME = "nord"
+#: How long the reading position waits before it is written (seconds).
+POSITION_DELAY = 1.0
+
+
+class LdnApp(App[int]):
+    """Browse the LDN content; bookmarks and notes in the store."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ldn-tui"
+    SUB_TITLE = "Low dose naltrexone: what is known"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help"),
+    ]
+
+    def __init__(self, library: Library, data_dir: Path, store=None) -> None:
+        super().__init__()
+        self.library = library
+        self.data_dir = data_dir
+        self.store = store
+        self._position: tuple[str, str, int] | None = None
+        self._position_timer = None
+        self.theme = DEFAULT_THEME
+
+    # -- start and stop --------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen()
+
+    @property
+    def reader(self) -> ReaderScreen:
+        """The reader screen (always at the bottom of the stack)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def start(self) -> None:
+        """Open the store and show where the reader left off (called by the
+        reader screen once it is mounted)."""
+        state = self._open_store()
+        if state is not None and state.theme and state.theme in self.available_themes:
+            self.theme = state.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        first = self.library.panes[0].id
+        pane, slug, y = first, "", 0
+        if state is not None and state.last_pane and self.library.pane(state.last_pane):
+            pane, slug, y = state.last_pane, state.last_slug, state.scroll_y
+        self.reader.show_pane(pane, y=y, slug="" if y else slug)
+        if state is None or not state.notice_seen:
+            self.push_screen(NoticeScreen(), self._notice_done)
+
+    def _open_store(self):
+        """Open the store (never raises); tell the reader about any problem."""
+        if self.store is None:
+            from .store import Store
+
+            self.store = Store.open(self.data_dir)
+        if self.store.warning:
+            self.notify(self.store.warning, title="Your notes", severity="warning", timeout=20)
+        return self.store.state()
+
+    def _notice_done(self, accepted: bool | None) -> None:
+        self._write_state(notice_seen=True)
+
+    def _theme_changed(self, theme) -> None:
+        self._write_state(theme=theme.name)
+
+    def _write_state(self, **changes) -> None:
+        if self.store is None or self.store.read_only:
+            return
+        try:
+            self.store.set_state(**changes)
+        except Exception as error:  # noqa: BLE001 - the reader must keep reading
+            self.notify(f"Could not save your reading position: {error}", severity="warning")
+
+    def remember_position(self, pane_id: str, slug: str, y: int) -> None:
+        """Note where the reader is; written after a short pause (and on exit)."""
+        self._position = (pane_id, slug, y)
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self.flush_position)
+
+    def flush_position(self) -> None:
+        """Write the reading position now, if it changed."""
+        if self._position is None:
+            return
+        pane_id, slug, y = self._position
+        self._position = None
+        self._write_state(last_pane=pane_id, last_slug=slug, scroll_y=y)
+
+    async def action_quit(self) -> None:
+        self.flush_position()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        self.flush_position()
+        if self.store is not None:
+            self.store.close()
+
+    # -- help and palette -----------------------------------------------------------
+    def help_sections(self) -> list[tuple[str, list[Binding]]]:
+        """Every key, by section, for the help screen."""
+        reader = [b for b in ReaderScreen.BINDINGS if isinstance(b, Binding)]
+        return [
+            ("Panes and places", [b for b in reader if b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
+            ("Reading", [b for b in DocumentView.BINDINGS if isinstance(b, Binding)]),
+            ("Find, bookmarks, notes", [b for b in reader if not b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
+            ("App", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+        ]
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        reader = self.reader
+        for number, pane in enumerate(self.library.panes, 1):
+            key = f" (key {number})" if number <= 9 else ""
+            yield SystemCommand(f"Go to: {pane.title}", f"{pane.summary}{key}", partial(reader.show_pane, pane.id))
+        commands = [
+            ("Back", "Go back to the previous place (key [)", "back", reader),
+            ("Forward", "Go forward again (key ])", "forward", reader),
+            ("Table of contents", "Show or hide this pane's headings (key t)", "toggle_toc", reader),
+            ("Find in pane", "Find text in the current pane (key /)", "find", reader),
+            ("Search everything", "Search all panes, glossary, references and your notes (key s)", "search", reader),
+            ("Bookmark this heading", "Add or remove a bookmark on the heading you are reading (key b)", "bookmark", reader),
+            ("Write a note", "Write a note on the heading you are reading (key n)", "note", reader),
+            ("Bookmarks and notes", "List, filter, open, edit and delete them (key m)", "notes_screen", reader),
+            ("Notes panel", "Show or hide this pane's notes beside it (key p)", "toggle_notes_panel", reader),
+            ("Export notes", "Write a handout, backup, HTML or CSV file (key e)", "export", reader),
+            ("Next heading", "Jump to the next heading (key .)", "next_heading", None),
+            ("Previous heading", "Jump to the previous heading (key ,)", "previous_heading", None),
+            ("Next link", "Move to the next link (key tab)", "next_link", None),
+            ("Help", "Every key (key ?)", "help", self),
+        ]
+        for title, help_text, action, target in commands:
+            if target is None:
+                target = reader.view
+            yield SystemCommand(title, help_text, partial(target.run_action, action))
+
+    # -- stored data (widgets and screens ask; the app writes) ----------------------------
+    def markers_for(self, pane_id: str) -> dict[str, str]:
+        """Gutter markers for the headings of a pane: ★ bookmark, ✎ note."""
+        if self.store is None:
+            return {}
+        markers: dict[str, str] = {}
+        for bookmark in self.store.bookmarks():
+            if bookmark.pane_id == pane_id:
+                markers[bookmark.slug] = "★"
+        for note in self.store.notes(pane_id):
+            markers[note.slug] = markers.get(note.slug, "") + "✎"
+        return markers
+
+    def known_places(self) -> set[tuple[str, str]]:
+        """Every (pane id, heading slug) in the content ("" is a pane's top)."""
+        places: set[tuple[str, str]] = set()
+        for pane in self.library.panes:
+            places.add((pane.id, ""))
+            for heading in self.library.document(pane.id).headings:
+                places.add((pane.id, heading.slug))
+        return places
+
+    def notes_for(self, pane_id: str) -> list[tuple[Note, bool]]:
+        """The notes of a pane in reading order, each with an orphaned flag."""
+        if self.store is None:
+            return []
+        document = self.library.document(pane_id)
+        order = {h.slug: i for i, h in enumerate(document.headings)}
+        notes = self.store.notes(pane_id)
+        notes.sort(key=lambda n: (order.get(n.slug, -1 if not n.slug else len(order)), n.created))
+        return [(n, bool(n.slug) and n.slug not in order) for n in notes]
+
+    def _store_error(self, error: Exception) -> None:
+        self.notify(str(error), title="Not saved", severity="error", timeout=10)
+
+    def toggle_bookmark(self, pane_id: str, slug: str, heading: str) -> None:
+        """Bookmark the heading being read, or remove its bookmark."""
+        if self.store is None:
+            return
+        try:
+            added = self.store.toggle_bookmark(pane_id, slug, heading)
+        except Exception as error:  # noqa: BLE001 - StoreError and OSError alike
+            self._store_error(error)
+            return
+        self.notify(f"{'Bookmarked' if added else 'Bookmark removed'}: {heading}", timeout=3, markup=False)
+        self.refresh_views()
+
+    def refresh_views(self) -> None:
+        """Bookmarks or notes changed: redraw markers and lists."""
+        self.reader.refresh_markers()
+        index = getattr(self, "search_index", None)
+        if index is not None and self.store is not None:
+            index.set_user_data(self.store.notes(), self.store.bookmarks())
+
+    def edit_note(self, pane_id: str, slug: str, heading: str) -> None:
+        """Open the note editor on a heading (its latest note, or a new one)."""
+        from .screens.note_editor import NoteEditor
+
+        existing = [n for n in (self.store.notes(pane_id) if self.store else []) if n.slug == slug]
+        note = existing[-1] if existing else None
+        self.push_screen(NoteEditor(pane_id, slug, heading, note))
+
+    def edit_note_by_id(self, note_id: str) -> None:
+        """Open the note editor on an existing note."""
+        from .screens.note_editor import NoteEditor
+
+        note = self.store.get_note(note_id) if self.store else None
+        if note is None:
+            self.notify("That note is no longer there.", severity="warning")
+            return
+        self.push_screen(NoteEditor(note.pane_id, note.slug, note.heading, note))
+
+    def save_note(self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str) -> Note | None:
+        """Save a note (new when ``note_id`` is None). None when it failed:
+        the editor then keeps the text and says so."""
+        if self.store is None:
+            return None
+        try:
+            if note_id is None:
+                note = self.store.add_note(pane_id, slug, heading, text)
+            else:
+                note = self.store.update_note(note_id, text)
+        except Exception as error:  # noqa: BLE001
+            self._store_error(error)
+            return None
+        self.refresh_views()
+        return note
+
+    def delete_note(self, note_id: str) -> bool:
+        """Delete a note (callers ask the reader first)."""
+        if self.store is None:
+            return False
+        try:
+            self.store.delete_note(note_id)
+        except Exception as error:  # noqa: BLE001
+            self._store_error(error)
+            return False
+        self.refresh_views()
+        return True
+
+    def action_notes_screen(self) -> None:
+        from .screens.notes import NotesScreen
+
+        self.push_screen(NotesScreen())
+
+    def action_search(self) -> None:
+        self.notify("Search arrives with the search screen.", timeout=2)
+
+    def action_export(self) -> None:
+        self.notify("Export arrives with the export dialog.", timeout=2)
+
+
+def create_app(library: Library, data_dir: Path, store=None) -> LdnApp:
+    """The app factory shared by the CLI and the tests."""
+    return LdnApp(library, data_dir, store)

@@ -1,0 +1,325 @@
+"""The reader: pane list, the pane itself, contents, find bar and notes.
+
+The screen owns navigation (history, links) and talks to the app for
+anything stored (bookmarks, notes, reading position); widgets only post
+messages.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ..history import History, Location
+from ..widgets.document_view import DocumentView
+from ..widgets.find_bar import FindBar
+from ..widgets.notes_panel import NotesPanel
+from ..widgets.sidebars import PaneList, TableOfContents
+from .dialogs import LinkDialog
+
+if TYPE_CHECKING:
+    from ..app import LdnApp
+
+SAFE_SCHEMES = ("http://", "https://")
+
+
+class ReaderScreen(Screen):
+    """Read the panes with the keyboard."""
+
+    BINDINGS = [
+        Binding("1", "pane(1)", "Panes", key_display="1-9"),
+        *[Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(2, 10)],
+        Binding("t", "toggle_toc", "Contents"),
+        Binding("left_square_bracket,alt+left", "back", "Back", show=False),
+        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False),
+        Binding("slash", "find", "Find"),
+        Binding("s", "search", "Search", show=False),
+        Binding("b", "bookmark", "Bookmark"),
+        Binding("n", "note_or_next", "Note"),
+        Binding("N", "previous_match", "Previous match", show=False),
+        Binding("m", "notes_screen", "Bookmarks & notes", show=False),
+        Binding("p", "toggle_notes_panel", "Notes panel", show=False),
+        Binding("e", "export", "Export", show=False),
+        Binding("escape", "close_find", "Close find", show=False),
+    ]
+
+    show_toc: var[bool] = var(False)
+    show_notes: var[bool] = var(False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.history = History()
+        self.pane_id = ""
+
+    @property
+    def ldn(self) -> LdnApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        library = self.ldn.library
+        with Horizontal(id="body"):
+            yield PaneList(library.panes, id="panes")
+            with Vertical(id="centre"):
+                yield DocumentView(id="document")
+                yield FindBar(id="find")
+            yield TableOfContents(id="toc")
+            yield NotesPanel(id="notes-panel")
+        yield Footer()
+
+    @property
+    def view(self) -> DocumentView:
+        return self.query_one(DocumentView)
+
+    def on_mount(self) -> None:
+        self.view.focus()
+        self.ldn.start()
+
+    # -- reactives -----------------------------------------------------------
+    def watch_show_toc(self, show: bool) -> None:
+        self.set_class(show, "-show-toc")
+        if show:
+            self._refresh_toc()
+
+    def watch_show_notes(self, show: bool) -> None:
+        self.set_class(show, "-show-notes")
+        if show:
+            self.refresh_notes()
+
+    # -- navigation ----------------------------------------------------------
+    def show_pane(self, pane_id: str, y: int = 0, slug: str = "", record: bool = True) -> bool:
+        """Show ``pane_id`` at heading ``slug`` (or line ``y``).
+
+        Records the move in history unless ``record`` is False (back/forward).
+        """
+        library = self.ldn.library
+        pane = library.pane(pane_id)
+        if pane is None:
+            self.notify(f"There is no pane called {pane_id!r}.", severity="error")
+            return False
+        view = self.view
+        if record:
+            self._remember_position()
+        if pane_id != self.pane_id:
+            document = library.document(pane_id)
+            header = (pane.title, f"Last reviewed {pane.reviewed} · {pane.summary}")
+            self.pane_id = pane_id
+            view.markers = self.ldn.markers_for(pane_id)
+            view.show(pane_id, document.blocks, header, y=y, slug=slug)
+            self.query_one(PaneList).select_pane(pane_id)
+            self.sub_title = pane.title
+            if self.show_toc:
+                self._refresh_toc()
+            if self.show_notes:
+                self.refresh_notes()
+            if view.find_query:
+                view.set_find(view.find_query)
+                self._update_find_count()
+        else:
+            if not (slug and view.scroll_to_slug(slug)):
+                view.scroll_to(y=y, animate=False, immediate=True)
+        if record:
+            self.history.visit(Location(pane_id, y, slug))
+        self.ldn.remember_position(pane_id, slug, y)
+        return True
+
+    def _remember_position(self) -> None:
+        if self.pane_id:
+            slug, _ = self.view.current_heading()
+            self.history.update_current(int(self.view.scroll_y), slug)
+
+    def action_pane(self, number: int) -> None:
+        panes = self.ldn.library.panes
+        if 1 <= number <= len(panes):
+            self.show_pane(panes[number - 1].id)
+        else:
+            self.notify(f"There is no pane {number}.", timeout=2)
+
+    def action_back(self) -> None:
+        self._remember_position()
+        location = self.history.back()
+        if location is None:
+            self.notify("Nothing to go back to.", timeout=2)
+            return
+        self.show_pane(location.pane_id, y=location.y, record=False)
+
+    def action_forward(self) -> None:
+        self._remember_position()
+        location = self.history.forward()
+        if location is None:
+            self.notify("Nothing to go forward to.", timeout=2)
+            return
+        self.show_pane(location.pane_id, y=location.y, record=False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return True if self.history.can_back else None
+        if action == "forward":
+            return True if self.history.can_forward else None
+        if action in ("close_find", "previous_match"):
+            return True if self.view.find_query else None
+        return True
+
+    @on(PaneList.Chosen)
+    def _pane_chosen(self, event: PaneList.Chosen) -> None:
+        self.show_pane(event.pane_id)
+        self.view.focus()
+
+    # -- contents --------------------------------------------------------------
+    def action_toggle_toc(self) -> None:
+        self.show_toc = not self.show_toc
+
+    def _refresh_toc(self) -> None:
+        toc = self.query_one(TableOfContents)
+        toc.show_headings(self.view.heading_rows, self.view.markers)
+        toc.select_slug(self.view.current_heading()[0])
+
+    @on(TableOfContents.Chosen)
+    def _heading_chosen(self, event: TableOfContents.Chosen) -> None:
+        self.show_pane(self.pane_id, slug=event.slug)
+        self.view.focus()
+
+    @on(DocumentView.HeadingChanged)
+    def _heading_changed(self, event: DocumentView.HeadingChanged) -> None:
+        if self.show_toc:
+            self.query_one(TableOfContents).select_slug(event.slug)
+        self.ldn.remember_position(self.pane_id, event.slug, int(self.view.scroll_y))
+
+    # -- links -------------------------------------------------------------------
+    @on(DocumentView.LinkActivated)
+    def _link(self, event: DocumentView.LinkActivated) -> None:
+        self.follow_link(event.href)
+
+    def follow_link(self, href: str) -> None:
+        """Route a link: panes and anchors in the app, web links after asking,
+        anything else refused with a message (never handed to the terminal)."""
+        href = href.strip()
+        if href.startswith(SAFE_SCHEMES):
+            self.app.push_screen(LinkDialog(href), lambda choice: self._external(href, choice))
+            return
+        if ":" in href.split("#", 1)[0] or href.startswith("//"):
+            scheme = href.split(":", 1)[0] if ":" in href else "//"
+            self.notify(
+                f"This app does not open {scheme}: links.", title="Link refused", severity="warning"
+            )
+            return
+        name, _, anchor = href.partition("#")
+        if name:
+            pane = self.ldn.library.pane_by_file(name)
+            if pane is None:
+                self.notify(f"The link points at {name}, which is not in this content.", severity="error")
+                return
+            target = pane.id
+        else:
+            target = self.pane_id
+        if anchor and self.ldn.library.document(target).heading(anchor) is None:
+            self.notify(f"The link points at a heading (#{anchor}) that is not there.", severity="warning")
+            anchor = ""
+        self.show_pane(target, slug=anchor)
+
+    def _external(self, url: str, choice: str | None) -> None:
+        if choice == "open":
+            self.app.open_url(url)
+            self.notify("Asked your system to open the address.", timeout=3)
+        elif choice == "copy":
+            self.app.copy_to_clipboard(url)
+            self.notify("Address copied (if your terminal allows it).", timeout=3)
+
+    # -- find ----------------------------------------------------------------------
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+
+    def _update_find_count(self) -> None:
+        view = self.view
+        self.query_one(FindBar).set_count(view.match_index + 1, len(view.matches), view.find_query)
+
+    @on(FindBar.Changed)
+    def _find_changed(self, event: FindBar.Changed) -> None:
+        if event.query:
+            self.view.set_find(event.query)
+        else:
+            self.view.clear_find()
+        self._update_find_count()
+
+    @on(FindBar.Step)
+    def _find_step(self, event: FindBar.Step) -> None:
+        if event.step > 0:
+            self.view.next_match()
+        else:
+            self.view.previous_match()
+        self._update_find_count()
+
+    @on(FindBar.Submitted)
+    def _find_submitted(self) -> None:
+        # Leave the bar for the pane, keeping the highlights: n/N step.
+        self.view.focus()
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.view.clear_find()
+        self.view.focus()
+
+    def action_close_find(self) -> None:
+        self.query_one(FindBar).action_close()
+
+    def action_note_or_next(self) -> None:
+        if self.view.find_query:
+            self.view.next_match()
+            self._update_find_count()
+        else:
+            self.action_note()
+
+    def action_previous_match(self) -> None:
+        if self.view.find_query:
+            self.view.previous_match()
+            self._update_find_count()
+
+    # -- store-backed actions (the app owns the store) --------------------------------
+    def place(self) -> tuple[str, str, str]:
+        """(pane id, heading slug, heading text) of the place being read."""
+        slug, text = self.view.current_heading()
+        if not slug:
+            pane = self.ldn.library.pane(self.pane_id)
+            return self.pane_id, "", pane.title if pane else self.pane_id
+        return self.pane_id, slug, text
+
+    def action_bookmark(self) -> None:
+        self.ldn.toggle_bookmark(*self.place())
+
+    def action_note(self) -> None:
+        self.ldn.edit_note(*self.place())
+
+    def action_notes_screen(self) -> None:
+        self.ldn.action_notes_screen()
+
+    def action_toggle_notes_panel(self) -> None:
+        self.show_notes = not self.show_notes
+
+    def action_search(self) -> None:
+        self.ldn.action_search()
+
+    def action_export(self) -> None:
+        self.ldn.action_export()
+
+    def refresh_markers(self) -> None:
+        """Bookmarks or notes changed: redraw markers, contents and panel."""
+        self.view.markers = self.ldn.markers_for(self.pane_id)
+        self.view.refresh()
+        if self.show_toc:
+            self._refresh_toc()
+        if self.show_notes:
+            self.refresh_notes()
+
+    def refresh_notes(self) -> None:
+        """Fill the notes panel with the current pane's notes."""
+        self.query_one(NotesPanel).show_notes(self.ldn.notes_for(self.pane_id))
+
+    @on(NotesPanel.Chosen)
+    def _note_chosen(self, event: NotesPanel.Chosen) -> None:
+        self.ldn.edit_note_by_id(event.note_id)

@@ -1,0 +1,435 @@
+"""DocumentView: a virtualised view of one pane, drawn line by line.
+
+The pane is rendered once per width (see :mod:`.render`) and kept as a list
+of strips; ``render_line`` only crops the visible ones and overlays the
+focused link, find matches and the bookmark/note markers in the gutter.
+The view posts messages; it never touches the store.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Callable
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..models import Block
+from .render import GUTTER, Rendered, Styles, render_blocks
+
+Matcher = Callable[[str, str], list[tuple[int, int]]]
+
+
+def _smart_case_matches(text: str, query: str) -> list[tuple[int, int]]:
+    """Literal matches of ``query`` in ``text``; lower-case query ignores case."""
+    if not query:
+        return []
+    haystack, needle = (text.lower(), query) if query == query.lower() else (text, query)
+    found: list[tuple[int, int]] = []
+    start = haystack.find(needle)
+    while start >= 0:
+        found.append((start, start + len(needle)))
+        start = haystack.find(needle, start + max(len(needle), 1))
+    return found
+
+
+@dataclass(frozen=True)
+class Match:
+    """A find match: line, and cell range within the line."""
+
+    y: int
+    start: int
+    end: int
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """Shows one pane's blocks; keyboard scrolling, headings and links."""
+
+    COMPONENT_CLASSES = {
+        "document--title",
+        "document--meta",
+        "document--h2",
+        "document--h3",
+        "document--h4",
+        "document--link",
+        "document--link-focus",
+        "document--cite",
+        "document--code",
+        "document--quote",
+        "document--rule",
+        "document--table-header",
+        "document--table-border",
+        "document--match",
+        "document--match-current",
+        "document--marker",
+    }
+
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+        Binding("space", "page_down", "Page down", show=False),
+        Binding("shift+space", "page_up", "Page up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+        Binding("full_stop", "next_heading", "Next heading", show=False),
+        Binding("comma", "previous_heading", "Previous heading", show=False),
+        Binding("tab", "next_link", "Next link", show=False),
+        Binding("shift+tab", "previous_link", "Previous link", show=False),
+        Binding("enter", "follow_focused_link", "Follow link", show=False),
+    ]
+
+    class LinkActivated(Message):
+        """The reader chose a link (keyboard or mouse)."""
+
+        def __init__(self, href: str) -> None:
+            self.href = href
+            super().__init__()
+
+    class HeadingChanged(Message):
+        """The heading being read changed (the reader scrolled past one)."""
+
+        def __init__(self, slug: str, text: str) -> None:
+            self.slug = slug
+            self.text = text
+            super().__init__()
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.pane_id: str = ""
+        self._blocks: tuple[Block, ...] = ()
+        self._header: tuple[str, str] | None = None
+        self._rendered: Rendered | None = None
+        self._cache: dict[tuple[str, int], Rendered] = {}
+        self._styles: Styles | None = None
+        self._current_slug = ""
+        self.focused_link: int | None = None
+        self.markers: dict[str, str] = {}
+        self.matcher: Matcher = _smart_case_matches
+        self.find_query = ""
+        self.matches: list[Match] = []
+        self.match_index = -1
+        self._pending: tuple[int, str] | None = None
+
+    # -- content -----------------------------------------------------------
+    def show(
+        self,
+        pane_id: str,
+        blocks: tuple[Block, ...],
+        header: tuple[str, str] | None,
+        y: int = 0,
+        slug: str = "",
+    ) -> None:
+        """Show a pane (rendered at the current width, cached per width),
+        scrolled to heading ``slug`` if given, else to line ``y``."""
+        self.pane_id = pane_id
+        self._blocks = blocks
+        self._header = header
+        self.focused_link = None
+        self._current_slug = ""
+        self._pending = (y, slug)
+        if self.size.width:
+            self._render_now()
+
+    def _apply_pending(self) -> None:
+        if self._pending is None:
+            return
+        y, slug = self._pending
+        self._pending = None
+        if not (slug and self.scroll_to_slug(slug)):
+            self.scroll_to(y=y, animate=False, immediate=True)
+        self._check_heading()
+
+    @property
+    def rendered(self) -> Rendered | None:
+        """The current rendering (None before the first layout)."""
+        return self._rendered
+
+    def _content_width(self) -> int:
+        return self.scrollable_content_region.width or self.size.width or 80
+
+    def _render_now(self) -> None:
+        if not self.pane_id:
+            return
+        width = self._content_width()
+        key = (self.pane_id, width)
+        rendered = self._cache.get(key)
+        if rendered is None:
+            rendered = render_blocks(self._blocks, width, self.app.console, self._get_styles(), self._header)
+            self._cache[key] = rendered
+        self._rendered = rendered
+        self.virtual_size = Size(width, len(rendered.lines))
+        if self.find_query:
+            self._compute_matches(keep_index=True)
+        self.refresh()
+        self._apply_pending()
+
+    def _get_styles(self) -> Styles:
+        if self._styles is None:
+            get = self.get_component_rich_style
+            self._styles = Styles(
+                text=self.rich_style,
+                title=get("document--title", partial=True),
+                meta=get("document--meta", partial=True),
+                h2=get("document--h2", partial=True),
+                h3=get("document--h3", partial=True),
+                h4=get("document--h4", partial=True),
+                link=get("document--link", partial=True),
+                cite=get("document--cite", partial=True),
+                code=get("document--code", partial=True),
+                quote=get("document--quote", partial=True),
+                rule=get("document--rule", partial=True),
+                table_header=get("document--table-header", partial=True),
+                table_border=get("document--table-border", partial=True),
+            )
+        return self._styles
+
+    def notify_style_update(self) -> None:
+        """Theme or CSS changed: drop renderings made with the old styles."""
+        super().notify_style_update()
+        self._styles = None
+        self._cache.clear()
+        if self.is_mounted and self.pane_id:
+            self.call_later(self._render_now)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if not self.pane_id or not self.size.width:
+            return
+        if self._pending is not None:
+            self._render_now()
+        elif self._rendered is None or self._rendered.width != self._content_width():
+            # Keep the reader on the heading they were reading.
+            anchor = self._current_slug
+            self._render_now()
+            if anchor:
+                self.scroll_to_slug(anchor)
+
+    # -- painting ----------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line_no = scroll_y + y
+        width = self.scrollable_content_region.width
+        rendered = self._rendered
+        if rendered is None or line_no >= len(rendered.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = rendered.lines[line_no]
+        strip = self._decorate(line_no, strip)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _decorate(self, line_no: int, strip: Strip) -> Strip:
+        rendered = self._rendered
+        assert rendered is not None
+        if self.markers and rendered.headings:
+            for first, slug, _level, _text in rendered.headings:
+                if first == line_no and slug in self.markers:
+                    marker = self.markers[slug][:GUTTER].ljust(GUTTER)
+                    rest = strip.crop(GUTTER, strip.cell_length)
+                    style = self.get_component_rich_style("document--marker")
+                    strip = Strip([Segment(marker, style), *rest])
+                    break
+        if self.focused_link is not None:
+            first, last, _href = rendered.links[self.focused_link]
+            if first <= line_no <= last:
+                focus = self.get_component_rich_style("document--link-focus")
+                index = self.focused_link
+                strip = Strip(
+                    [
+                        Segment(text, (style + focus) if style and style.meta.get("link") == index else style, control)
+                        for text, style, control in strip
+                    ]
+                )
+        if self.matches:
+            strip = self._highlight_matches(line_no, strip)
+        return strip
+
+    def _highlight_matches(self, line_no: int, strip: Strip) -> Strip:
+        spans = [(i, m) for i, m in enumerate(self.matches) if m.y == line_no]
+        if not spans:
+            return strip
+        normal = self.get_component_rich_style("document--match")
+        current = self.get_component_rich_style("document--match-current")
+        cuts: list[int] = []
+        for _, match in spans:
+            cuts.extend((match.start, match.end))
+        pieces = strip.divide(sorted(set(cuts)) + [strip.cell_length])
+        out: list[Strip] = []
+        position = 0
+        for piece in pieces:
+            end = position + piece.cell_length
+            style = None
+            for index, match in spans:
+                if match.start <= position and end <= match.end and end > position:
+                    style = current if index == self.match_index else normal
+            out.append(piece.apply_style(style) if style else piece)
+            position = end
+        return Strip.join(out)
+
+    # -- headings ----------------------------------------------------------
+    @property
+    def heading_rows(self) -> list[tuple[int, str, int, str]]:
+        """(line, slug, level, text) of every heading of the current pane."""
+        return self._rendered.headings if self._rendered else []
+
+    def current_heading(self) -> tuple[str, str]:
+        """(slug, text) of the heading being read: the last one at or above
+        the top of the view ("" when above the first heading)."""
+        rows = self.heading_rows
+        if not rows:
+            return "", ""
+        index = bisect_right([r[0] for r in rows], int(self.scroll_y) + 1) - 1
+        if index < 0:
+            return "", ""
+        _, slug, _, text = rows[index]
+        return slug, text
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._check_heading()
+
+    def _check_heading(self) -> None:
+        slug, text = self.current_heading()
+        if slug != self._current_slug:
+            self._current_slug = slug
+            self.post_message(self.HeadingChanged(slug, text))
+
+    def scroll_to_slug(self, slug: str, animate: bool = False) -> bool:
+        """Scroll so the heading ``slug`` is at the top. False if not found."""
+        for first, heading_slug, _, _ in self.heading_rows:
+            if heading_slug == slug:
+                self.scroll_to(y=max(first - 1, 0) if first else 0, animate=animate, immediate=True)
+                return True
+        return False
+
+    def action_next_heading(self) -> None:
+        top = int(self.scroll_y) + 1
+        for first, _, _, _ in self.heading_rows:
+            if first > top:
+                self.scroll_to(y=first - 1, animate=False, immediate=True)
+                return
+        self.scroll_end(animate=False, immediate=True)
+
+    def action_previous_heading(self) -> None:
+        top = int(self.scroll_y) + 1
+        for first, _, _, _ in reversed(self.heading_rows):
+            if first < top:
+                self.scroll_to(y=max(first - 1, 0), animate=False, immediate=True)
+                return
+        self.scroll_home(animate=False, immediate=True)
+
+    # -- links -------------------------------------------------------------
+    @property
+    def links(self) -> list[tuple[int, int, str]]:
+        """(first line, last line, href) of every link of the current pane."""
+        return self._rendered.links if self._rendered else []
+
+    def _focus_link(self, index: int) -> None:
+        self.focused_link = index
+        first, last, _ = self.links[index]
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        if first < top or last >= top + height:
+            self.scroll_to(y=max(first - height // 3, 0), animate=False, immediate=True)
+        self.refresh()
+
+    def _visible_link(self, forward: bool) -> int | None:
+        """The first (or last) link on screen, to start cycling from."""
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        visible = [i for i, (first, _, _) in enumerate(self.links) if top <= first < top + height]
+        if not visible:
+            return None
+        return visible[0] if forward else visible[-1]
+
+    def action_next_link(self) -> None:
+        if not self.links:
+            self.notify("This pane has no links.", timeout=2)
+            return
+        if self.focused_link is None:
+            start = self._visible_link(True)
+            self._focus_link(start if start is not None else 0)
+        else:
+            self._focus_link((self.focused_link + 1) % len(self.links))
+
+    def action_previous_link(self) -> None:
+        if not self.links:
+            self.notify("This pane has no links.", timeout=2)
+            return
+        if self.focused_link is None:
+            start = self._visible_link(False)
+            self._focus_link(start if start is not None else len(self.links) - 1)
+        else:
+            self._focus_link((self.focused_link - 1) % len(self.links))
+
+    def action_follow_focused_link(self) -> None:
+        if self.focused_link is None:
+            self.notify("No link selected: press tab to move through the links.", timeout=3)
+            return
+        self.post_message(self.LinkActivated(self.links[self.focused_link][2]))
+
+    def action_follow_link(self, index: int) -> None:
+        """Follow link ``index`` (mouse clicks arrive here through ``@click``)."""
+        if 0 <= index < len(self.links):
+            self.focused_link = index
+            self.refresh()
+            self.post_message(self.LinkActivated(self.links[index][2]))
+
+    # -- find --------------------------------------------------------------
+    def set_find(self, query: str) -> int:
+        """Highlight every match of ``query``; returns the number of matches."""
+        self.find_query = query
+        self._compute_matches(keep_index=False)
+        if self.matches:
+            self._goto_match(self._first_match_on_screen())
+        self.refresh()
+        return len(self.matches)
+
+    def clear_find(self) -> None:
+        """Remove find highlights."""
+        self.find_query = ""
+        self.matches = []
+        self.match_index = -1
+        self.refresh()
+
+    def _compute_matches(self, keep_index: bool) -> None:
+        previous = self.match_index
+        self.matches = []
+        rendered = self._rendered
+        if rendered and self.find_query:
+            for y, strip in enumerate(rendered.lines):
+                text = strip.text
+                for start, end in self.matcher(text, self.find_query):
+                    self.matches.append(Match(y, cell_len(text[:start]), cell_len(text[:end])))
+        if keep_index and self.matches:
+            self.match_index = min(max(previous, 0), len(self.matches) - 1)
+        else:
+            self.match_index = 0 if self.matches else -1
+
+    def _first_match_on_screen(self) -> int:
+        top = int(self.scroll_y)
+        for index, match in enumerate(self.matches):
+            if match.y >= top:
+                return index
+        return 0
+
+    def _goto_match(self, index: int) -> None:
+        if not self.matches:
+            return
+        self.match_index = index % len(self.matches)
+        match = self.matches[self.match_index]
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        if not top <= match.y < top + max(height, 1):
+            self.scroll_to(y=max(match.y - max(height, 3) // 3, 0), animate=False, immediate=True)
+        self.refresh()
+
+    def next_match(self) -> None:
+        """Move to the next find match (wraps)."""
+        self._goto_match(self.match_index + 1)
+
+    def previous_match(self) -> None:
+        """Move to the previous find match (wraps)."""
+        self._goto_match(self.match_index - 1)
