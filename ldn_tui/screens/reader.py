@@ -22,7 +22,6 @@ from ..widgets.document_view import DocumentView
 from ..widgets.find_bar import FindBar
 from ..widgets.notes_panel import NotesPanel
 from ..widgets.sidebars import PaneList, TableOfContents
-from .dialogs import LinkDialog
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -64,14 +63,37 @@ class ReaderScreen(Screen):
 
     def compose(self) -> ComposeResult:
         library = self.ldn.library
+        # The find bar, contents and notes panel are mounted on first use:
+        # fewer widgets to build before the first pane is on screen.
         with Horizontal(id="body"):
             yield PaneList(library.panes, id="panes")
             with Vertical(id="centre"):
                 yield DocumentView(id="document")
-                yield FindBar(id="find")
-            yield TableOfContents(id="toc")
-            yield NotesPanel(id="notes-panel")
         yield Footer()
+
+    def _find_bar(self) -> FindBar:
+        bars = self.query(FindBar)
+        if bars:
+            return bars.first()
+        bar = FindBar(id="find")
+        self.query_one("#centre").mount(bar)
+        return bar
+
+    async def _mounted_find_bar(self) -> FindBar:
+        bars = self.query(FindBar)
+        if bars:
+            return bars.first()
+        bar = FindBar(id="find")
+        await self.query_one("#centre").mount(bar)
+        return bar
+
+    def _side(self, kind: type, widget_id: str):
+        found = self.query(kind)
+        if found:
+            return found.first()
+        widget = kind(id=widget_id)
+        self.query_one("#body").mount(widget)
+        return widget
 
     @property
     def view(self) -> DocumentView:
@@ -83,14 +105,16 @@ class ReaderScreen(Screen):
 
     # -- reactives -----------------------------------------------------------
     def watch_show_toc(self, show: bool) -> None:
-        self.set_class(show, "-show-toc")
         if show:
+            self._side(TableOfContents, "toc")
             self._refresh_toc()
+        self.set_class(show, "-show-toc")
 
     def watch_show_notes(self, show: bool) -> None:
-        self.set_class(show, "-show-notes")
         if show:
+            self._side(NotesPanel, "notes-panel")
             self.refresh_notes()
+        self.set_class(show, "-show-notes")
 
     # -- navigation ----------------------------------------------------------
     def show_pane(self, pane_id: str, y: int = 0, slug: str = "", record: bool = True) -> bool:
@@ -176,7 +200,7 @@ class ReaderScreen(Screen):
         self.show_toc = not self.show_toc
 
     def _refresh_toc(self) -> None:
-        toc = self.query_one(TableOfContents)
+        toc = self._side(TableOfContents, "toc")
         toc.show_headings(self.view.heading_rows, self.view.markers)
         toc.select_slug(self.view.current_heading()[0])
 
@@ -188,7 +212,7 @@ class ReaderScreen(Screen):
     @on(DocumentView.HeadingChanged)
     def _heading_changed(self, event: DocumentView.HeadingChanged) -> None:
         if self.show_toc:
-            self.query_one(TableOfContents).select_slug(event.slug)
+            self._side(TableOfContents, "toc").select_slug(event.slug)
         self.ldn.remember_position(self.pane_id, event.slug, int(self.view.scroll_y))
 
     # -- links -------------------------------------------------------------------
@@ -201,6 +225,8 @@ class ReaderScreen(Screen):
         anything else refused with a message (never handed to the terminal)."""
         href = href.strip()
         if href.startswith(SAFE_SCHEMES):
+            from .dialogs import LinkDialog
+
             self.app.push_screen(LinkDialog(href), lambda choice: self._external(href, choice))
             return
         if ":" in href.split("#", 1)[0] or href.startswith("//"):
@@ -232,12 +258,12 @@ class ReaderScreen(Screen):
             self.notify("Address copied (if your terminal allows it).", timeout=3)
 
     # -- find ----------------------------------------------------------------------
-    def action_find(self) -> None:
-        self.query_one(FindBar).open()
+    async def action_find(self) -> None:
+        (await self._mounted_find_bar()).open()
 
     def _update_find_count(self) -> None:
         view = self.view
-        self.query_one(FindBar).set_count(view.match_index + 1, len(view.matches), view.find_query)
+        self._find_bar().set_count(view.match_index + 1, len(view.matches), view.find_query)
 
     @on(FindBar.Changed)
     def _find_changed(self, event: FindBar.Changed) -> None:
@@ -266,7 +292,7 @@ class ReaderScreen(Screen):
         self.view.focus()
 
     def action_close_find(self) -> None:
-        self.query_one(FindBar).action_close()
+        self._find_bar().action_close()
 
     def action_note_or_next(self) -> None:
         if self.view.find_query:
@@ -318,7 +344,8 @@ class ReaderScreen(Screen):
 
     def refresh_notes(self) -> None:
         """Fill the notes panel with the current pane's notes."""
-        self.query_one(NotesPanel).show_notes(self.ldn.notes_for(self.pane_id))
+        for panel in self.query(NotesPanel):
+            panel.show_notes(self.ldn.notes_for(self.pane_id))
 
     @on(NotesPanel.Chosen)
     def _note_chosen(self, event: NotesPanel.Chosen) -> None:

@@ -192,12 +192,17 @@ class DocumentView(ScrollView, can_focus=True):
         return self._styles
 
     def notify_style_update(self) -> None:
-        """Theme or CSS changed: drop renderings made with the old styles."""
+        """Theme or CSS changed: drop renderings made with the old styles
+        (only if the styles really differ: this is called often)."""
         super().notify_style_update()
+        if self._styles is None:
+            return
+        old = self._styles
         self._styles = None
-        self._cache.clear()
-        if self.is_mounted and self.pane_id:
-            self.call_later(self._render_now)
+        if self._get_styles() != old:
+            self._cache.clear()
+            if self.is_mounted and self.pane_id and self._rendered is not None:
+                self.call_later(self._render_now)
 
     def on_resize(self, event: events.Resize) -> None:
         if not self.pane_id or not self.size.width:
@@ -213,6 +218,10 @@ class DocumentView(ScrollView, can_focus=True):
 
     # -- painting ----------------------------------------------------------
     def render_line(self, y: int) -> Strip:
+        if self._pending is not None and self.size.width:
+            # First paint of a new pane: render now, at the width we are
+            # being painted at, rather than a frame later on Resize.
+            self._render_now()
         scroll_x, scroll_y = self.scroll_offset
         line_no = scroll_y + y
         width = self.scrollable_content_region.width

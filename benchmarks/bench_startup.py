@@ -1,0 +1,119 @@
+"""Start-up time in a real terminal: ldn-tui versus a bare Textual app.
+
+Runs both under tmux at 100x30, alternately, and measures the time from
+launch until the first pane's text (for the bare app: its one line) is on
+screen, polling ``tmux capture-pane``. Prints medians and the ratio
+(target: ldn-tui <= 1.25x the bare app).
+
+Also measures ldn-tui with a store of 10,000 notes against an empty store
+(target: at most 50 ms slower).
+
+    .venv/bin/python benchmarks/bench_startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SOCKET = f"ldn-bench-{os.getpid()}"
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True).stdout
+
+
+def time_to_text(command: list[str], needle: str, env: dict[str, str], timeout: float = 20.0) -> float:
+    """Seconds from launching ``command`` in tmux until ``needle`` shows."""
+    tmux("kill-server")
+    start = time.perf_counter()
+    subprocess.run(
+        ["tmux", "-L", SOCKET, "new-session", "-d", "-x", "100", "-y", "30", "-e", f"LDN_TUI_DATA_DIR={env['LDN_TUI_DATA_DIR']}", *command],
+        check=True,
+        env=env,
+    )
+    while time.perf_counter() - start < timeout:
+        if needle in tmux("capture-pane", "-p"):
+            elapsed = time.perf_counter() - start
+            tmux("kill-server")
+            return elapsed
+        time.sleep(0.003)
+    screen = tmux("capture-pane", "-p")
+    tmux("kill-server")
+    raise SystemExit(f"timed out waiting for {needle!r}; screen was:\n{screen}")
+
+
+def prepare_data(path: Path, notes: int) -> None:
+    """A data dir with the notice seen and ``notes`` notes."""
+    sys.path.insert(0, str(HERE.parent))
+    from ldn_tui.store import Store
+
+    store = Store.open(path)
+    store.set_state(notice_seen=True)
+    if notes:
+        bulk_notes(store, notes)
+    store.close()
+
+
+def bulk_notes(store, count: int) -> None:
+    """Add ``count`` notes in one write (the public API fsyncs each add)."""
+    from dataclasses import asdict
+
+    from ldn_tui.models import Note
+    from ldn_tui.store import NOTES, now_utc
+
+    stamp = now_utc()
+    docs = [
+        asdict(Note(f"{i:032x}", "studies", "fibromyalgia", "Fibromyalgia", f"note {i} " * 20, stamp, stamp))
+        for i in range(count)
+    ]
+    with store._op(write=True):  # noqa: SLF001 - benchmark set-up only
+        store._table(NOTES).insert_multiple(docs)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is required (apt-get install tmux)")
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        empty, full = Path(tmp, "empty"), Path(tmp, "full")
+        prepare_data(empty, 0)
+        prepare_data(full, 10_000)
+        env = dict(os.environ)
+        cases = {
+            "bare textual app": ([python, str(HERE / "bare_app.py")], "bare-app-ready", empty),
+            "ldn-tui (empty store)": ([python, "-m", "ldn_tui"], "Last reviewed", empty),
+            "ldn-tui (10,000 notes)": ([python, "-m", "ldn_tui"], "Last reviewed", full),
+        }
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        # Warm the file cache once, then alternate so drift hits all alike.
+        for name, (command, needle, data) in cases.items():
+            time_to_text(command, needle, {**env, "LDN_TUI_DATA_DIR": str(data)})
+        for _ in range(args.runs):
+            for name, (command, needle, data) in cases.items():
+                times[name].append(time_to_text(command, needle, {**env, "LDN_TUI_DATA_DIR": str(data)}))
+    medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    base = medians["bare textual app"]
+    print(f"start-up to first text, tmux 100x30, median of {args.runs} runs")
+    for name, value in medians.items():
+        print(f"  {name:<24} {value:7.1f} ms   ratio {value / base:4.2f}x")
+    ratio = medians["ldn-tui (empty store)"] / base
+    extra = medians["ldn-tui (10,000 notes)"] - medians["ldn-tui (empty store)"]
+    print(f"target ratio <= 1.25x: {'PASS' if ratio <= 1.25 else 'FAIL'} ({ratio:.2f}x)")
+    print(f"10,000 notes add {extra:+.1f} ms (target <= +50 ms): {'PASS' if extra <= 50 else 'FAIL'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
