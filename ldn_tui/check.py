@@ -24,7 +24,8 @@ from .content import REFERENCES_FILE, ContentError, Library, load_library
 from .document import parse_markdown
 from .models import Block, Document, Problem, Span
 
-DIGIT_RE = re.compile(r"\d")
+#: A digit that starts a number: not part of a name like TLR4, IL-6 or COVID-19.
+DIGIT_RE = re.compile(r"(?<![A-Za-z])(?<![A-Za-z]-)\d")
 EXTERNAL_SCHEMES = ("http://", "https://")
 KEY_POINTS = "key-points"
 
