@@ -1,19 +1,169 @@
-"""``ldn-tui export`` and ``ldn-tui import`` (reserved; built by the export issue)."""
+"""``ldn-tui export`` and ``ldn-tui import``.
+
+``export`` writes the reader's bookmarks and notes as a Markdown handout
+(default), JSON backup, printable HTML page or CSV; ``import`` merges a JSON
+export back into the store. Both print one clear line on standard error and
+exit 1 when something is wrong, and never leave a partial file behind.
+
+No Textual imports here: both commands run without the interface.
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
+
+from .export import (
+    FORMATS,
+    SCOPES,
+    STDOUT,
+    ExportError,
+    ExportRequest,
+    default_filename,
+    import_export,
+    read_export,
+    write_export,
+)
+
+PROG = "ldn-tui"
 
 
 def add_export_commands(commands, parents: list[argparse.ArgumentParser]) -> None:
     """Register the ``export`` and ``import`` subcommands."""
-    commands.add_parser("export", parents=parents, help="export bookmarks and notes (not available yet)")
-    commands.add_parser("import", parents=parents, help="import a JSON export (not available yet)")
+    export = commands.add_parser(
+        "export",
+        parents=parents,
+        help="export bookmarks and notes (Markdown handout, JSON, HTML or CSV)",
+        description=(
+            "Export your bookmarks and notes: a Markdown handout to bring to a clinician "
+            "(default), a JSON backup that 'ldn-tui import' reads back, a printable HTML "
+            "page, or a CSV file for a spreadsheet."
+        ),
+    )
+    export.add_argument(
+        "--format", "-f", choices=list(FORMATS), default="md",
+        help="md (default), json, html or csv",
+    )
+    export.add_argument(
+        "--scope", "-s", choices=list(SCOPES), default="bookmarked",
+        help="bookmarked: bookmarked headings and their notes (default); notes: all notes; "
+        "all: everything, plus the app state in JSON",
+    )
+    export.add_argument(
+        "--output", "-o", metavar="FILE|-", default=None,
+        help="where to write ('-' for standard output; default: ldn-notes-YYYY-MM-DD.<ext> here)",
+    )
+    export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+    restore = commands.add_parser(
+        "import",
+        parents=parents,
+        help="merge a JSON export into your bookmarks and notes",
+        description=(
+            "Merge a JSON export (from 'ldn-tui export --format json') into your bookmarks "
+            "and notes. Nothing is duplicated: a note already there is kept unless the "
+            "file's copy was edited later. Prints what was added, updated and skipped."
+        ),
+    )
+    restore.add_argument("file", metavar="FILE.json", help="a JSON export")
+    restore.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
 
 
 def run_export_command(args: argparse.Namespace, content: Path, data: Path) -> int:
-    """Run ``export`` or ``import``."""
-    print(f"ldn-tui: '{args.command}' is not available in this version yet", file=sys.stderr)
-    return 2
+    """Run ``export`` or ``import``; 0 on success, 1 with one line on stderr."""
+    try:
+        if args.command == "import":
+            return run_import(Path(args.file), data, dry_run=args.dry_run)
+        return run_export(args, content, data)
+    except ExportError as error:
+        return _fail(str(error))
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: {message}", file=sys.stderr)
+    return 1
+
+
+def _open_store(data: Path):
+    from .store import Store
+
+    store = Store.open(data)
+    if store.warning:
+        print(f"{PROG}: warning: {store.warning}", file=sys.stderr)
+    return store
+
+
+def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
+    """``ldn-tui export``: read the store, render, write safely."""
+    from .content import ContentError, load_library
+    from .store import StoreError
+
+    output = args.output if args.output is not None else default_filename(args.format)
+    request = ExportRequest(format=args.format, scope=args.scope, path=Path(output), force=args.force)
+    if output != STDOUT:
+        # Refuse a bad destination before touching the store or the content.
+        from .export import check_destination
+
+        check_destination(request.path, request.force)
+    store = _open_store(data)
+    try:
+        bookmarks, notes, state = store.snapshot()
+    except StoreError as error:
+        return _fail(f"cannot read your notes: {error}")
+    finally:
+        store.close()
+    library = None
+    if args.format != "json":  # the JSON backup does not need the content
+        try:
+            library = load_library(content)
+        except ContentError as error:
+            return _fail(error.first_line)
+    path = write_export(request, library, bookmarks, notes, state)
+    if output != STDOUT:
+        print(f"exported to {path}")
+    return 0
+
+
+def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
+    """``ldn-tui import``: validate the whole file first, then merge.
+
+    A dry run merges into a throw-away copy of the notes file, so it reports
+    exactly what the store would do, and the real file is never opened for
+    writing.
+    """
+    from .store import DB_NAME
+
+    export = read_export(file)  # raises before anything is opened
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="ldn-tui-import-") as scratch:
+            source = data / DB_NAME
+            if source.exists():
+                try:
+                    shutil.copyfile(source, Path(scratch) / DB_NAME)
+                except OSError as error:
+                    return _fail(f"cannot read your notes file {source}: {error.strerror or error}")
+            return _merge(Path(scratch), export, dry_run=True)
+    return _merge(data, export, dry_run=False)
+
+
+def _merge(data: Path, export, dry_run: bool) -> int:
+    from .store import StoreError
+
+    store = _open_store(data)
+    try:
+        if store.read_only:
+            return _fail("cannot import: your notes cannot be changed in this session (see the warning above)")
+        try:
+            report = import_export(store, export, dry_run=dry_run)
+        except (StoreError, ValueError, TypeError) as error:
+            return _fail(
+                f"import stopped part-way ({error}); run it again to finish: nothing is duplicated"
+            )
+    finally:
+        store.close()
+    for line in report.lines():
+        print(line)
+    return 0
