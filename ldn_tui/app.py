@@ -82,6 +82,10 @@ class LdnApp(App[int]):
             self.notify(self.store.warning, title="Your notes", severity="warning", timeout=20)
         return self.store.state()
 
+    def panes_ready(self) -> None:
+        """Every pane is parsed (called from the background worker): build
+        the search index next (domain code, off the UI thread)."""
+
     def _notice_done(self, accepted: bool | None) -> None:
         self._write_state(notice_seen=True)
 

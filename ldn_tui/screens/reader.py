@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -102,6 +102,30 @@ class ReaderScreen(Screen):
     def on_mount(self) -> None:
         self.view.focus()
         self.ldn.start()
+        # Once the first pane is on screen, parse and render the others in
+        # the background so a first visit is as quick as a return visit.
+        self.call_after_refresh(self.prepare_panes)
+
+    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
+    def prepare_panes(self) -> None:
+        """Parse every pane and pre-render it at the current width."""
+        library = self.ldn.library
+        view = self.view
+        for pane in library.panes:
+            document = library.document(pane.id)
+            if pane.id == self.pane_id:
+                continue
+            header = self.pane_header(pane.id)
+            made = view.prerender(pane.id, document.blocks, header)
+            if made is not None:
+                self.app.call_from_thread(view.store_prerendered, *made)
+        self.ldn.panes_ready()
+
+    def pane_header(self, pane_id: str) -> tuple[str, str]:
+        """The title and "last reviewed" line drawn above a pane."""
+        pane = self.ldn.library.pane(pane_id)
+        assert pane is not None
+        return pane.title, f"Last reviewed {pane.reviewed} · {pane.summary}"
 
     # -- reactives -----------------------------------------------------------
     def watch_show_toc(self, show: bool) -> None:
@@ -132,7 +156,7 @@ class ReaderScreen(Screen):
             self._remember_position()
         if pane_id != self.pane_id:
             document = library.document(pane_id)
-            header = (pane.title, f"Last reviewed {pane.reviewed} · {pane.summary}")
+            header = self.pane_header(pane_id)
             self.pane_id = pane_id
             view.markers = self.ldn.markers_for(pane_id)
             view.show(pane_id, document.blocks, header, y=y, slug=slug)

@@ -147,6 +147,23 @@ class DocumentView(ScrollView, can_focus=True):
             self.scroll_to(y=y, animate=False, immediate=True)
         self._check_heading()
 
+    def prerender(self, pane_id: str, blocks: tuple[Block, ...], header: tuple[str, str] | None) -> tuple[tuple[str, int], Rendered] | None:
+        """Render a pane at the current width without showing it.
+
+        Safe to call from a worker thread (it only reads styles and builds
+        strips); hand the result to :meth:`store_prerendered` on the UI
+        thread. None before the first layout.
+        """
+        width = self.scrollable_content_region.width
+        if not width:
+            return None
+        styles = self._styles or self._get_styles()
+        return (pane_id, width), render_blocks(blocks, width, self.app.console, styles, header)
+
+    def store_prerendered(self, key: tuple[str, int], rendered: Rendered) -> None:
+        """Keep a rendering made by :meth:`prerender` for the pane's first visit."""
+        self._cache.setdefault(key, rendered)
+
     @property
     def rendered(self) -> Rendered | None:
         """The current rendering (None before the first layout)."""
