@@ -46,6 +46,7 @@ class LdnApp(App[int]):
         self.store = store
         self._position: tuple[str, str, int] | None = None
         self._position_timer = None
+        self._cached_documents = False
         self.theme = DEFAULT_THEME
 
     # -- start and stop --------------------------------------------------------
@@ -60,6 +61,9 @@ class LdnApp(App[int]):
     def start(self) -> None:
         """Open the store and show where the reader left off (called by the
         reader screen once it is mounted)."""
+        from . import doc_cache
+
+        self._cached_documents = doc_cache.load(self.library, self.data_dir)
         state = self._open_store()
         if state is not None and state.theme and state.theme in self.available_themes:
             self.theme = state.theme
@@ -83,8 +87,12 @@ class LdnApp(App[int]):
         return self.store.state()
 
     def panes_ready(self) -> None:
-        """Every pane is parsed (called from the background worker): build
-        the search index next (domain code, off the UI thread)."""
+        """Every pane is parsed (called from the background worker thread):
+        keep the parsed documents for the next start."""
+        if not self._cached_documents:
+            from . import doc_cache
+
+            doc_cache.save(self.library, self.data_dir)
 
     def _notice_done(self, accepted: bool | None) -> None:
         self._write_state(notice_seen=True)

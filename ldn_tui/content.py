@@ -251,6 +251,17 @@ class Library:
         """The Markdown body (after front matter) of a pane."""
         return self._bodies[pane_id]
 
+    def preload(self, documents: dict[str, Document]) -> None:
+        """Use already parsed documents (from the document cache)."""
+        with self._lock:
+            for pane_id, document in documents.items():
+                self._documents.setdefault(pane_id, document)
+
+    @property
+    def parsed_all(self) -> bool:
+        """True once every pane has been parsed (or loaded from the cache)."""
+        return all(p.id in self._documents for p in self.panes)
+
     def document(self, pane_id: str) -> Document:
         """The parsed document of a pane (parsed on first use, then cached)."""
         document = self._documents.get(pane_id)

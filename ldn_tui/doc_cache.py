@@ -1,0 +1,91 @@
+"""A cache of parsed documents, so start-up does not need markdown-it.
+
+Parsing is cheap per pane, but importing and setting up markdown-it-py and
+parsing the first pane is a fifth of the app's start-up budget. After a run
+has parsed every pane (in the background), the documents are pickled into
+``<data dir>/cache/``; the next start loads them in a millisecond or two.
+
+The file is named by a hash of the app version, every pane body and the
+references file, so any content change misses the cache. Loading only
+accepts the frozen dataclasses of :mod:`ldn_tui.models` (a restricted
+unpickler), and any problem (missing, damaged, foreign) just means "parse
+as usual". Writes are atomic. No Textual imports here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from pathlib import Path
+
+from . import __version__, models
+from .content import REFERENCES_FILE, Library
+
+_ALLOWED = {"Document", "Block", "Span", "Heading", "Link", "Citation"}
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str):  # noqa: D102 - see module doc
+        if module == models.__name__ and name in _ALLOWED:
+            return getattr(models, name)
+        raise pickle.UnpicklingError(f"not allowed in the document cache: {module}.{name}")
+
+
+def cache_key(library: Library) -> str:
+    """A hash of everything the parsed documents depend on."""
+    digest = hashlib.sha256(__version__.encode())
+    for pane in library.panes:
+        digest.update(f"\0{pane.id}\0{pane.kind}\0{pane.body_line}\0".encode())
+        digest.update(library.body(pane.id).encode("utf-8", "surrogatepass"))
+    references = library.root / REFERENCES_FILE
+    try:
+        digest.update(references.read_bytes())
+    except OSError:
+        pass
+    return digest.hexdigest()[:24]
+
+
+def cache_path(library: Library, data_dir: Path) -> Path:
+    """Where the cache for this content lives."""
+    return data_dir / "cache" / f"documents-{cache_key(library)}.pickle"
+
+
+def load(library: Library, data_dir: Path) -> bool:
+    """Fill ``library`` with cached documents. True when the cache was used."""
+    path = cache_path(library, data_dir)
+    try:
+        data = path.read_bytes()
+        documents = _Unpickler(io.BytesIO(data)).load()
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return False
+    if not isinstance(documents, dict) or set(documents) != {p.id for p in library.panes}:
+        return False
+    if not all(isinstance(d, models.Document) for d in documents.values()):
+        return False
+    library.preload(documents)
+    return True
+
+
+def save(library: Library, data_dir: Path) -> None:
+    """Write the parsed documents (atomically); errors are ignored: it is a cache."""
+    path = cache_path(library, data_dir)
+    documents = {pane.id: library.document(pane.id) for pane in library.panes}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for old in path.parent.glob("documents-*.pickle"):
+            old.unlink(missing_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".documents-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(documents, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
