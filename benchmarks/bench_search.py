@@ -155,6 +155,15 @@ def report(name: str, library, repeat: int, build_target: float | None, median_t
     print(f"  naive str.find scan median {nmed:8.3f} ms, p95 {np95:8.3f} ms")
     print(f"  ratio index/naive: median {med / nmed:6.1f}x, p95 {p95 / np95:6.1f}x "
           f"({len(QUERIES)} queries x {repeat} runs)")
+    misses = [q for q in QUERIES if not index.search(q)] + ["fibromialgya", "nalterxxone", "slep"]
+    suggest = []
+    for _ in range(repeat):
+        for q in misses:
+            start = time.perf_counter()
+            index.suggest(q)
+            suggest.append((time.perf_counter() - start) * 1000)
+    print(f"  suggest() (the screen calls it on no results): median {statistics.median(suggest):.3f} ms, "
+          f"p95 {percentile(suggest, 95):.3f} ms over {len(misses)} queries")
     slow = sorted(QUERIES, key=lambda q: -statistics.median(timed(lambda: index.search(q), 5)))[:3]
     print(f"  slowest queries: {', '.join(repr(q) for q in slow)}")
 

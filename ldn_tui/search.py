@@ -60,6 +60,11 @@ _EXACT, _STEM, _PREFIX, _TYPO = 1.0, 0.9, 0.75, 0.6
 #: prefix expansion is capped (most frequent words kept) so a short prefix on a
 #: large corpus stays fast
 _MAX_PREFIX = 40
+#: The sort key of an entry, as one float: 1e8 per query word it matches,
+#: 1e7 when a heading/term matched, 1e4 per word found as typed, plus the
+#: BM25 score (well under 1e4; a query is cut to MAX_QUERY_WORDS words).
+_COVER, _TITLE, _AS_TYPED = 1e8, 1e7, 1e4
+MAX_QUERY_WORDS = 32
 STOPWORDS = frozenset(
     "a an and are as at be by do does for from how i in is it its me my of on or "
     "the that this to was what when which who why with".split()
@@ -192,6 +197,40 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
             return limit + 1
         prev2, prev = prev, cur
     return min(prev[-1], limit + 1)
+
+
+def _levenshtein_bits(query: str):
+    """A bit-parallel Levenshtein distance from ``query`` (Myers/Hyyrö).
+
+    Returns a function ``distance(word) -> int``; about ten integer operations
+    per letter of ``word``, so suggestions can afford to check a length bucket
+    of the vocabulary.
+    """
+    m = len(query)
+    peq: dict[str, int] = {}
+    for i, c in enumerate(query):
+        peq[c] = peq.get(c, 0) | (1 << i)
+    full, high = (1 << m) - 1, 1 << (m - 1)
+
+    def distance(word: str) -> int:
+        pv, mv, score = full, 0, m
+        for c in word:
+            eq = peq.get(c, 0)
+            xv = eq | mv
+            xh = (((eq & pv) + pv) ^ pv) | eq
+            ph = mv | (~(xh | pv) & full)
+            mh = pv & xh
+            if ph & high:
+                score += 1
+            elif mh & high:
+                score -= 1
+            ph = ((ph << 1) | 1) & full
+            mh = (mh << 1) & full
+            pv = mh | (~(xv | ph) & full)
+            mv = ph & xv
+        return score
+
+    return distance
 
 
 def _deletions(word: str) -> set[str]:
@@ -443,7 +482,7 @@ class SearchIndex:
 
     def _query_words(self, query: str) -> list[str]:
         found = list(dict.fromkeys(fold(m.group()) for m in WORD_RE.finditer(query)))
-        kept = [w for w in found if w not in STOPWORDS]
+        kept = [w for w in found if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
         return kept or found
 
     def _expand(self, word: str, last: bool) -> list[dict[str, float]]:
@@ -461,14 +500,14 @@ class SearchIndex:
         The query is plain text: punctuation (``(``, ``*``, ``[``...) only
         separates words and never raises.
         """
-        qwords = self._query_words(query)
+        qwords = self._query_words(query)[:MAX_QUERY_WORDS]
         if not qwords or limit <= 0:
             return []
         last_open = not query[-1:].isspace()
         parts = (self._content, self._user)
+        # One float per entry encodes the whole sort key (see _COVER...), so
+        # ranking is a single C-level nlargest rather than tuples per entry.
         scores: list[dict[int, float]] = [{}, {}]
-        cover: list[dict[int, int]] = [{}, {}]
-        exact: list[dict[int, int]] = [{}, {}]  # query words found as typed
         title_hit: list[set[int]] = [set(), set()]
         matched: list[set[str]] = [set(), set()]
         for position, word in enumerate(qwords):
@@ -477,37 +516,41 @@ class SearchIndex:
                 if not terms:
                     continue
                 n = len(part.entries)
-                best: dict[int, float] = {}
-                get = best.get
+                best: dict[int, float] | None = None
                 for term, weight in terms.items():
                     posting = part.postings[term]
                     idf = math.log(1.0 + (n - len(posting) + 0.5) / (len(posting) + 0.5))
                     factor = weight * idf
-                    for index, tfn in posting.items():
-                        value = factor * tfn
-                        if value > get(index, 0.0):
-                            best[index] = value
+                    bonus = _COVER + (_AS_TYPED if term == word else 0.0)
+                    if best is None:
+                        best = {i: factor * tfn + bonus for i, tfn in posting.items()}
+                    else:  # another form of the same word: keep the best
+                        get = best.get
+                        for i, tfn in posting.items():
+                            value = factor * tfn + bonus
+                            if value > get(i, 0.0):
+                                best[i] = value
                     titles = part.titles.get(term)
                     if titles:
                         title_hit[p].update(titles)
                     matched[p].add(term)
-                part_scores, part_cover = scores[p], cover[p]
-                for index, value in best.items():
-                    part_scores[index] = part_scores.get(index, 0.0) + value
-                    part_cover[index] = part_cover.get(index, 0) + 1
-                if terms.get(word) == _EXACT:
-                    part_exact = exact[p]
-                    for index in part.postings[word]:
-                        part_exact[index] = part_exact.get(index, 0) + 1
-        ranked = heapq.nsmallest(
-            limit,
-            (
-                (-cover[p][i], 0 if i in title_hit[p] else 1, -exact[p].get(i, 0), -s, p, i)
-                for p in (0, 1)
-                for i, s in scores[p].items()
-            ),
-        )
-        return [self._result(parts[p], i, -neg, matched[p]) for _c, _t, _e, neg, p, i in ranked]
+                if best is None:
+                    continue
+                total = scores[p]
+                if not total:
+                    scores[p] = best
+                else:
+                    get = total.get
+                    for i, value in best.items():
+                        total[i] = get(i, 0.0) + value
+        ranked: list[tuple[float, int, int]] = []
+        for p, total in enumerate(scores):
+            for i in title_hit[p]:
+                if i in total:
+                    total[i] += _TITLE
+            ranked += ((total[i], p, i) for i in heapq.nlargest(limit, total, key=total.__getitem__))
+        ranked.sort(key=lambda item: -item[0])
+        return [self._result(parts[p], i, key % _AS_TYPED, matched[p]) for key, p, i in ranked[:limit]]
 
     def _result(self, part: _Part, index: int, score: float, matched: set[str]) -> SearchResult:
         entry = part.entries[index]
@@ -544,22 +587,33 @@ class SearchIndex:
         )
 
     def suggest(self, query: str, limit: int = 5) -> list[str]:
-        """Vocabulary words within edit distance 2 of query words not found.
+        """Vocabulary words close to the query words that match nothing.
 
-        Returns [] when every word of the query matches something. Words are
-        given as they appear in the text (lower-cased), closest and most
-        frequent first.
+        Close means within edit distance 2 (insert, delete, substitute,
+        transpose) for query words of five letters or more, 1 for three or
+        four letters; suggestions have at least three letters. Returns []
+        when every word of the query matches something. Words are given as
+        they appear in the text (lower-cased), closest and most frequent
+        first.
         """
         parts = (self._content, self._user)
         ranked: dict[str, tuple[int, int]] = {}
         for word in self._query_words(query):
             if len(word) < 3 or any(part.strong(word, 99) for part in parts):
                 continue
+            # two edits turn most short words into other short words: noise
+            limit = 2 if len(word) >= 5 else 1
+            levenshtein = _levenshtein_bits(word)
             for part in parts:
-                nearby = (part.by_length.get(n, ()) for n in range(len(word) - 2, len(word) + 3))
-                for other in (w for bucket in nearby for w in bucket):
-                    distance = edit_distance(word, other, 2)
-                    if distance <= 2:
+                lengths = range(max(3, len(word) - limit), len(word) + limit + 1)
+                for other in (w for n in lengths for w in part.by_length.get(n, ())):
+                    # Levenshtein >= OSA distance (a swap costs 2 there, 1 in
+                    # OSA), so checking OSA below limit + 1 loses nothing
+                    lev = levenshtein(other)
+                    if lev > limit + 1 or (lev > limit and len(other) != len(word)):
+                        continue
+                    distance = edit_distance(word, other, limit)
+                    if distance <= limit:
                         shown = part.surface[other]
                         key = (distance, -len(part.postings[other]))
                         if shown not in ranked or key < ranked[shown]:

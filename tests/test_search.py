@@ -183,7 +183,9 @@ def test_all_words_rank_first(make_index):
 
 
 def test_stopwords_do_not_count(index):
-    assert where(index.search("the microglia"))[0] == ("body", "alpha", "deeper")
+    assert where(index.search("the microglia")) == [("body", "alpha", "deeper")]
+    assert where(index.search("microglia's")) == [("body", "alpha", "deeper")]
+    assert index.search("the")  # a query of only stopwords still searches
 
 
 def test_exact_match_scores_above_word_form(index):
@@ -296,6 +298,8 @@ def test_suggestions(index):
     assert index.search("fibromialgya") == []
     assert "fibromyalgia" in index.suggest("fibromialgya")
     assert index.suggest("microglia") == []  # found: nothing to suggest
+    assert index.suggest("mroe") == ["more"]  # four letters: one edit (a swap)
+    assert index.suggest("mxrx") == []  # ...not two
     assert index.suggest("zzzzqqq") == []
 
 
