@@ -1,0 +1,81 @@
+"""Shared fixtures: fixture content, a loaded library and an app factory.
+
+Every test runs with ``LDN_TUI_DATA_DIR`` pointing into its own
+``tmp_path`` and without ``LDN_TUI_CONTENT``, so nothing reads or writes the
+developer's real notes or picks up content from the environment.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ldn_tui.content import Library, load_library
+from ldn_tui.paths import CONTENT_ENV, DATA_ENV
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+#: The terminal size every Pilot flow and snapshot uses unless it says otherwise.
+SIZE = (100, 30)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the data directory into the test's ``tmp_path``; forget any
+    content directory from the environment."""
+    data = tmp_path / "env-data"
+    monkeypatch.setenv(DATA_ENV, str(data))
+    monkeypatch.delenv(CONTENT_ENV, raising=False)
+    return data
+
+
+@pytest.fixture
+def fixture_content(tmp_path: Path) -> Path:
+    """A private copy of the fixture content that a test may modify."""
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, target)
+    return target
+
+
+@pytest.fixture
+def library(fixture_content: Path) -> Library:
+    """The fixture content, loaded."""
+    return load_library(fixture_content)
+
+
+def seen_data_dir(path: Path) -> Path:
+    """Create a data directory whose store says the first-start notice was seen."""
+    from ldn_tui.store import Store
+
+    store = Store.open(path)
+    try:
+        store.set_state(notice_seen=True)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture
+def app(fixture_content: Path, tmp_path: Path) -> Callable[..., object]:
+    """A factory for the app on the fixture content.
+
+    ``app()`` uses a fresh data directory in which the first-start notice has
+    already been seen; ``app(content=DIR)`` uses other content,
+    ``app(data_dir=DIR)`` an existing data directory as it is, and
+    ``app(notice_seen=False)`` a brand-new data directory.
+    """
+    from ldn_tui.app import create_app
+
+    counter = iter(range(1_000_000))
+
+    def make(content: Path | None = None, data_dir: Path | None = None, notice_seen: bool = True):
+        if data_dir is None:
+            data_dir = tmp_path / f"data-{next(counter)}"
+            if notice_seen:
+                seen_data_dir(data_dir)
+        return create_app(load_library(content or fixture_content), data_dir)
+
+    return make
