@@ -115,6 +115,28 @@ def test_golden_markdown_reads_as_a_handout(library):
     assert refs.count("A fixture trial") == 1
 
 
+def test_golden_html_is_standalone_and_printable():
+    page = (GOLDEN / "export-all.html").read_text(encoding="utf-8").lower()
+    assert "@media print" in page and "<style>" in page
+    for external in ("<script", " src=", "<link", "@import", "url(", "<iframe", "<img"):
+        assert external not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_golden_json_validates_against_the_shipped_schema():
+    for name in ("export-all.json", "export-notes.json"):
+        jsonschema.validate(json.loads((GOLDEN / name).read_text(encoding="utf-8")), ex.export_schema())
+
+
+def test_golden_csv_is_rfc4180():
+    raw = (GOLDEN / "export-all.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")  # no BOM
+    assert raw.count(b"\r\n") >= 7 and raw.endswith(b"\r\n")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    assert rows[0] == ["pane", "heading", "note", "created", "updated"]
+    assert {row[2] for row in rows[1:]} == {n.text for n in NOTES}
+
+
 def test_bookmarked_scope_keeps_only_bookmarked_headings(library):
     text = render("md", "bookmarked", library).decode()
     assert "A note on an unbookmarked heading." not in text
