@@ -474,6 +474,11 @@ class Store:
         # and query results, which another process can make stale.
         return Table(self._db.storage, name, cache_size=0)
 
+    def _update(self, name: str, fields: dict, doc_ids: list[int]) -> None:
+        """TinyDB's update, announced: it edits documents in place (see storage)."""
+        self._storage.edited(name, doc_ids)
+        self._table(name).update(fields, doc_ids=doc_ids)
+
     def _cached(self, key: str, build: Callable[[], Any]) -> Any:
         """``build()`` once per version of the data (frozen results are shared)."""
         self._storage.read()
@@ -592,7 +597,7 @@ class Store:
             if current["text"] == text:
                 return _note(current)
             changes = {"text": text, "updated": _later_than(current["updated"])}
-            table.update(changes, doc_ids=[d.doc_id for d in found])
+            self._update(NOTES, changes, [d.doc_id for d in found])
             return _note({**current, **changes})
 
     def delete_note(self, note_id: str) -> bool:
@@ -626,7 +631,7 @@ class Store:
             current = _note(found[0])
             if current == note or not _newer(note.updated, current.updated):
                 return "skipped"
-            table.update(asdict(note), doc_ids=[d.doc_id for d in found])
+            self._update(NOTES, asdict(note), [d.doc_id for d in found])
             return "updated"
 
     # -- app state ---------------------------------------------------------------
@@ -653,7 +658,7 @@ class Store:
             if all(k in current and current[k] == v for k, v in clean.items()):
                 return _state(current)
             if docs:
-                table.update(clean, doc_ids=[docs[0].doc_id])
+                self._update(STATE, clean, [docs[0].doc_id])
             else:
                 table.insert(clean)
             return _state({**current, **clean})
