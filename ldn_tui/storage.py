@@ -274,7 +274,7 @@ class InterProcessLock:
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockTimeout(errno.EWOULDBLOCK, "lock held too long", str(self.path))
+                    raise LockTimeout(errno.EWOULDBLOCK, "another ldn-tui kept it locked", str(self.path))
                 time.sleep(delay)
                 delay = min(delay * 2, 0.02)
 
@@ -451,7 +451,12 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict) -> None:
         if self._pinned:
             raise PermissionError(errno.EROFS, "storage is pinned read-only", str(self.path))
-        payload = self.serialise(data).encode("utf-8")
+        try:
+            payload = self.serialise(data).encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate that came *from the file* (the store refuses new
+            # ones): write it back as the \udXXX escape it was read from.
+            payload = json.dumps(data, separators=(",", ":")).encode("ascii")
         directory = self.path.parent
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=temp_prefix(self.path), suffix=TEMP_SUFFIX)
         try:

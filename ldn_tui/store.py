@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import os
 import tempfile
 import threading
@@ -187,11 +188,14 @@ def check_state_value(key: str, value: Any) -> Any:
     if types is not None and type(value) not in types:
         allowed = " or ".join("None" if t is type(None) else t.__name__ for t in types)
         raise TypeError(f"{key} must be {allowed}, not {type(value).__name__}")
-    try:
-        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    if isinstance(value, str):
+        return check_text(value, key)
+    if value is None or isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return value
+    try:  # a copy, so the caller changing their list later cannot reach the store
+        return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8"))
     except (TypeError, ValueError) as exc:
         raise TypeError(f"app state value {key!r} cannot be saved: {exc}") from None
-    return value
 
 
 def _sorted(docs: list[Document]) -> list[Document]:
@@ -233,7 +237,7 @@ class Store:
 
     def __init__(self, data_dir: Path) -> None:
         """Use :meth:`open`; this only sets fields and touches no file."""
-        self.data_dir = Path(data_dir).expanduser()
+        self.data_dir = Path(data_dir).expanduser().absolute()
         self.path = self.data_dir / DB_NAME
         self._storage = AtomicJSONStorage(self.path, load_tables, empty_tables)
         self._db = TinyDB(storage=lambda: self._storage)

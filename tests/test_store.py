@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -259,6 +260,19 @@ def test_lone_surrogates_are_refused_and_nothing_is_saved(store: Store, bad: str
     raw_bytes.decode("utf-8")  # still strict UTF-8
 
 
+def test_lone_surrogate_already_in_the_file_is_kept(data_dir: Path) -> None:
+    data_dir.mkdir()
+    note = dict(GOOD_NOTE, text="half \ud83d of an emoji")
+    (data_dir / DB_NAME).write_text(json.dumps({"meta": {"1": {"schema": 1}}, "notes": {"1": note}}))
+    with Store.open(data_dir) as s:
+        assert s.warning is None
+        assert s.notes()[0].text == "half \ud83d of an emoji"
+        s.add_note("p", "s", "H", "new 🙂")  # writing must not fail
+    with Store.open(data_dir) as s:
+        assert [n.text for n in s.notes()] == ["half \ud83d of an emoji", "new 🙂"]
+    (data_dir / DB_NAME).read_bytes().decode("utf-8")
+
+
 def test_wrong_types_are_refused(store: Store) -> None:
     with pytest.raises(TypeError):
         store.add_note("p", "s", "H", 42)  # type: ignore[arg-type]
@@ -283,19 +297,24 @@ def test_state_defaults_and_changes(store: Store) -> None:
     assert store.state().extra == {"pane_width": 30, "history": ["a", "b"]}
 
 
-def test_state_extra_is_a_copy(store: Store) -> None:
-    store.set_state(history=["a"])
+def test_state_extra_is_a_copy_both_ways(store: Store, data_dir: Path) -> None:
+    mine = ["a"]
+    store.set_state(history=mine)
+    mine.append("changed by the caller later")
     store.state().extra["history"].append("mutated")
     assert store.state().extra == {"history": ["a"]}
+    store.set_state(theme="x")  # a later write must not pick up either change
+    assert raw(data_dir)["state"]["1"]["history"] == ["a"]
 
 
 @pytest.mark.parametrize(
     "changes",
     [{"scroll_y": "3"}, {"scroll_y": True}, {"scroll_y": float("nan")}, {"notice_seen": 1},
-     {"last_slug": None}, {"theme": 3}, {"whatever": object()}, {"whatever": float("inf")}],
+     {"last_slug": None}, {"theme": 3}, {"whatever": object()}, {"whatever": float("inf")},
+     {"whatever": float("nan")}, {"whatever": {1: 2}.keys()}, {"theme": "\ud800"}],
 )  # fmt: skip
 def test_state_type_errors(store: Store, changes: dict) -> None:
-    with pytest.raises(TypeError):
+    with pytest.raises((TypeError, UnsavableText)):
         store.set_state(**changes)
     assert store.state() == AppState()
 
@@ -580,6 +599,37 @@ def test_read_only_notes_file(data_dir: Path, monkeypatch) -> None:
     assert mode(path) == 0o400
 
 
+def test_unreadable_notes_file_opens_read_only_and_untouched(data_dir: Path, monkeypatch) -> None:
+    with Store.open(data_dir) as s:
+        s.add_note("p", "s", "H", "x")
+    before = (data_dir / DB_NAME).read_bytes()
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self.path))
+
+    monkeypatch.setattr(storage_mod.AtomicJSONStorage, "read", denied)
+    with Store.open(data_dir) as s:
+        assert s.read_only and "could not be read (Permission denied)" in s.warning
+        with pytest.raises(StoreReadOnly):
+            s.add_note("p", "s", "H", "y")
+    assert (data_dir / DB_NAME).read_bytes() == before
+    assert backups(data_dir) == []
+
+
+def test_lock_held_through_open_gives_read_only_session(data_dir: Path, monkeypatch) -> None:
+    import fcntl
+
+    Store.open(data_dir).close()
+    monkeypatch.setattr(store_mod, "LOCK_TIMEOUT", 0.05)
+    fd = os.open(data_dir / LOCK_NAME, os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with Store.open(data_dir) as s:
+            assert s.read_only and "another ldn-tui kept it locked" in s.warning
+    finally:
+        os.close(fd)
+
+
 def test_open_never_raises_even_on_unexpected_errors(data_dir: Path, monkeypatch) -> None:
     def boom(self):
         raise RuntimeError("unexpected")
@@ -769,7 +819,8 @@ def test_what_the_store_says_is_what_is_on_disk(tmp_path: Path, ops: list) -> No
                 s.set_state(last_slug=text, scroll_y=n)
             elif op == "merge" and ids:
                 current = s.get_note(ids[n % len(ids)])
-                newer = replace(current, text=text + "!", updated="2999-01-01T00:00:00.000000+00:00")
+                later = datetime.fromisoformat(current.updated) + timedelta(seconds=1)
+                newer = replace(current, text=text + "!", updated=later.isoformat(timespec="microseconds"))
                 assert s.merge_note(newer) == "updated"
                 model_notes[current.id] = text + "!"
             live = s.snapshot()
