@@ -412,10 +412,10 @@ class AtomicJSONStorage(Storage):
 
     @staticmethod
     def _parse(raw: bytes) -> Any:
-        if not raw.strip():
+        if not raw or raw.isspace():
             raise DamagedFile("it is empty", raw)
-        try:
-            return json.loads(raw.decode("utf-8"))
+        try:  # -sig: tolerate the byte-order mark some editors add
+            return json.loads(raw.decode("utf-8-sig"))
         except UnicodeDecodeError:
             raise DamagedFile("it is not valid UTF-8 text", raw) from None
         except (ValueError, RecursionError):

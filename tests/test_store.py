@@ -409,6 +409,13 @@ def test_damaged_records_are_dropped_but_good_ones_carried_over(data_dir: Path) 
         assert s.state().theme == "nord" and s.state().scroll_y == 0
 
 
+def test_byte_order_mark_from_an_editor_is_not_damage(data_dir: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / DB_NAME).write_bytes(b"\xef\xbb\xbf" + GOOD)
+    with Store.open(data_dir) as s:
+        assert s.warning is None and [n.text for n in s.notes()] == ["keep me"]
+
+
 def test_backup_names_are_unique(data_dir: Path) -> None:
     data_dir.mkdir()
     for _ in range(3):
