@@ -46,6 +46,28 @@ def library(fixture_content: Path) -> Library:
     return load_library(fixture_content)
 
 
+async def ready(pilot) -> None:
+    """Wait until the reader's view has laid out and drawn its first pane.
+
+    ``run_test`` hands over control once the screen is mounted; the view
+    renders its pane on its first resize, which may come a moment later. A
+    key pressed before then would act on an empty view.
+    """
+    from textual.css.query import NoMatches
+
+    view = None
+    for _ in range(500):
+        try:
+            view = pilot.app.reader.view
+        except (NoMatches, IndexError, AttributeError):  # not composed yet
+            view = None
+        if view is not None and view.rendered is not None and view.size.width:
+            break
+        await pilot.pause(0.01)
+    assert view is not None and view.rendered is not None, "the document view never rendered"
+    await pilot.pause()
+
+
 def seen_data_dir(path: Path) -> Path:
     """Create a data directory whose store says the first-start notice was seen."""
     from ldn_tui.store import Store

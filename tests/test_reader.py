@@ -19,7 +19,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Label, Static
 
-from conftest import SIZE
+from conftest import SIZE, ready
 from ldn_tui.__main__ import main
 from ldn_tui.screens.dialogs import LinkDialog, NoticeScreen
 from ldn_tui.screens.help import HelpScreen
@@ -51,22 +51,6 @@ def record_notifications(app) -> list[dict]:
 
     app.notify = notify
     return calls
-
-
-async def ready(pilot) -> None:
-    """Wait until the view has laid out and drawn its first pane.
-
-    ``run_test`` hands over control once the screen is mounted; the view
-    renders its pane on its first resize, which may come a moment later. A
-    key pressed before then would act on an empty view.
-    """
-    view = pilot.app.reader.view
-    for _ in range(200):
-        if view.rendered is not None and view.size.width:
-            break
-        await pilot.pause(0.01)
-    assert view.rendered is not None, "the document view never rendered"
-    await pilot.pause()
 
 
 async def settle(pilot) -> None:
