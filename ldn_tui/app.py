@@ -10,6 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,8 +28,17 @@ DEFAULT_THEME = "nord"
 POSITION_DELAY = 1.0
 
 
+def _search_provider():
+    """The palette's search provider, imported only when the palette opens."""
+    from .screens.search import SearchProvider
+
+    return SearchProvider
+
+
 class LdnApp(App[int]):
     """Browse the LDN content; bookmarks and notes in the store."""
+
+    COMMANDS = App.COMMANDS | {_search_provider}
 
     CSS_PATH = "app.tcss"
     TITLE = "ldn-tui"
@@ -47,6 +57,9 @@ class LdnApp(App[int]):
         self._position: tuple[str, str, int] | None = None
         self._position_timer = None
         self._cached_documents = False
+        #: the search index (built in the background after start-up); the
+        #: search screen and the palette's SearchProvider read it
+        self.search_index = None
         self.theme = DEFAULT_THEME
 
     # -- start and stop --------------------------------------------------------
@@ -93,6 +106,20 @@ class LdnApp(App[int]):
             from . import doc_cache
 
             doc_cache.save(self.library, self.data_dir)
+        index = self._build_index()
+        self.call_from_thread(setattr, self, "search_index", index)
+
+    def _build_index(self):
+        """Build the search index over content and the reader's notes."""
+        from .search import build_index
+
+        index = build_index(self.library)
+        if self.store is not None:
+            try:
+                index.set_user_data(self.store.notes(), self.store.bookmarks())
+            except Exception:  # noqa: BLE001 - search without notes beats no search
+                pass
+        return index
 
     def _notice_done(self, accepted: bool | None) -> None:
         self._write_state(notice_seen=True)
@@ -279,11 +306,72 @@ class LdnApp(App[int]):
 
         self.push_screen(NotesScreen())
 
+    # -- search -------------------------------------------------------------------
     def action_search(self) -> None:
-        self.notify("Search arrives with the search screen.", timeout=2)
+        """Open the search-everything screen."""
+        from .screens.search import SearchScreen
 
+        if self.search_index is None:
+            self.search_index = self._build_index()
+        self.push_screen(SearchScreen(self.search_index), self._search_done)
+
+    def _search_done(self, result) -> None:
+        if result is not None:
+            self.open_search_result(result)
+
+    def open_search_result(self, result) -> None:
+        """Go to a search result and highlight the words that matched."""
+        reader = self.reader
+        if self.screen is not reader:
+            self.pop_screen()
+        if not reader.show_pane(result.pane_id, slug=result.slug):
+            return
+        terms = [t for t in result.terms if t]
+        if terms and result.kind not in ("note", "bookmark"):
+            reader.call_later(reader.highlight, terms[0])
+
+    # -- export -------------------------------------------------------------------
     def action_export(self) -> None:
-        self.notify("Export arrives with the export dialog.", timeout=2)
+        """Ask what to export and where, then write it."""
+        from .screens.export_dialog import ExportDialog
+
+        self.push_screen(ExportDialog(), self._export_chosen)
+
+    def _export_chosen(self, request) -> None:
+        if request is not None:
+            self.run_export(request)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def run_export(self, request) -> None:
+        """Write an export in a worker; ask before replacing a file."""
+        from .export import DestinationExists, ExportError, write_export
+
+        try:
+            bookmarks, notes, state = self.store.snapshot() if self.store else ([], [], None)
+            path = write_export(request, self.library, bookmarks, notes, state)
+        except DestinationExists as error:
+            self.call_from_thread(self._ask_overwrite, request, error)
+            return
+        except ExportError as error:
+            self.call_from_thread(self.notify, str(error), title="Not exported", severity="error", timeout=10)
+            return
+        except Exception as error:  # noqa: BLE001 - a store error: say it, keep going
+            self.call_from_thread(self.notify, str(error), title="Not exported", severity="error", timeout=10)
+            return
+        self.call_from_thread(self.notify, f"Exported to {path}", title="Export written", timeout=15, markup=False)
+
+    def _ask_overwrite(self, request, error) -> None:
+        from dataclasses import replace
+
+        from .screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_export(replace(request, force=True))
+            else:
+                self.notify("Nothing was written.", timeout=4)
+
+        self.push_screen(ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer)
 
 
 def create_app(library: Library, data_dir: Path, store=None) -> LdnApp:

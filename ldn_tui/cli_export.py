@@ -16,17 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .export import (
-    FORMATS,
-    SCOPES,
-    STDOUT,
-    ExportError,
-    ExportRequest,
-    default_filename,
-    import_export,
-    read_export,
-    write_export,
-)
+from .export_options import FORMATS, SCOPES, STDOUT
 
 PROG = "ldn-tui"
 
@@ -74,6 +64,8 @@ def add_export_commands(commands, parents: list[argparse.ArgumentParser]) -> Non
 
 def run_export_command(args: argparse.Namespace, content: Path, data: Path) -> int:
     """Run ``export`` or ``import``; 0 on success, 1 with one line on stderr."""
+    from .export import ExportError
+
     try:
         if args.command == "import":
             return run_import(Path(args.file), data, dry_run=args.dry_run)
@@ -99,6 +91,7 @@ def _open_store(data: Path):
 def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
     """``ldn-tui export``: read the store, render, write safely."""
     from .content import ContentError, load_library
+    from .export import ExportRequest, default_filename, write_export
     from .store import StoreError
 
     output = args.output if args.output is not None else default_filename(args.format)
@@ -136,6 +129,8 @@ def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
     """
     from .store import DB_NAME
 
+    from .export import read_export
+
     export = read_export(file)  # raises before anything is opened
     if dry_run:
         with tempfile.TemporaryDirectory(prefix="ldn-tui-import-") as scratch:
@@ -150,6 +145,7 @@ def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
 
 
 def _merge(data: Path, export, dry_run: bool) -> int:
+    from .export import import_export
     from .store import StoreError
 
     store = _open_store(data)

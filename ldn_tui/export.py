@@ -45,20 +45,7 @@ from .models import AppState, Bookmark, Note
 if TYPE_CHECKING:
     from .content import Library
 
-#: format -> (file extension, label shown in the app)
-FORMATS: dict[str, tuple[str, str]] = {
-    "md": ("md", "Markdown handout for your clinician"),
-    "json": ("json", "JSON backup, can be imported"),
-    "html": ("html", "HTML page, printable"),
-    "csv": ("csv", "CSV spreadsheet"),
-}
-#: scope -> label shown in the app
-SCOPES: dict[str, str] = {
-    "bookmarked": "Bookmarked headings and their notes",
-    "notes": "All notes",
-    "all": "Everything (bookmarks, notes and app state)",
-}
-STDOUT = "-"
+from .export_options import FORMATS, SCOPES, STDOUT  # noqa: E402,F401 - re-exported
 #: imports larger than this are refused unread (a 10,000-note export is ~3 MB)
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 _CHUNK = 1 << 20

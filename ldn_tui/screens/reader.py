@@ -130,9 +130,18 @@ class ReaderScreen(Screen):
     # -- reactives -----------------------------------------------------------
     def watch_show_toc(self, show: bool) -> None:
         if show:
-            self._side(TableOfContents, "toc")
+            toc = self._side(TableOfContents, "toc")
             self._refresh_toc()
+            # Keyboard first: the contents take focus (arrows + enter pick a
+            # heading; escape or t closes and returns to the pane).
+            self.call_after_refresh(toc.focus)
+        elif self.view is not None:
+            self.view.focus()
         self.set_class(show, "-show-toc")
+
+    @on(TableOfContents.Closed)
+    def _toc_closed(self) -> None:
+        self.show_toc = False
 
     def watch_show_notes(self, show: bool) -> None:
         if show:
@@ -317,6 +326,15 @@ class ReaderScreen(Screen):
 
     def action_close_find(self) -> None:
         self._find_bar().action_close()
+
+    async def highlight(self, query: str) -> None:
+        """Show ``query`` highlighted in this pane, with the find bar open."""
+        bar = await self._mounted_find_bar()
+        self.view.set_find(query)
+        bar.add_class("-open")
+        bar.set_value(query)
+        self._update_find_count()
+        self.view.focus()
 
     def action_note_or_next(self) -> None:
         if self.view.find_query:

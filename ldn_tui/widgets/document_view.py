@@ -117,6 +117,8 @@ class DocumentView(ScrollView, can_focus=True):
         self.matches: list[Match] = []
         self.match_index = -1
         self._pending: tuple[int, str] | None = None
+        self._jump_slug = ""
+        self._jumping = False
 
     # -- content -----------------------------------------------------------
     def show(
@@ -134,6 +136,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._header = header
         self.focused_link = None
         self._current_slug = ""
+        self._jump_slug = ""
         self._pending = (y, slug)
         if self.size.width:
             self._render_now()
@@ -305,10 +308,16 @@ class DocumentView(ScrollView, can_focus=True):
 
     def current_heading(self) -> tuple[str, str]:
         """(slug, text) of the heading being read: the last one at or above
-        the top of the view ("" when above the first heading)."""
+        the top of the view ("" when above the first heading), or the one
+        just jumped to (near the end of a pane the view cannot scroll a
+        heading up to the top)."""
         rows = self.heading_rows
         if not rows:
             return "", ""
+        if self._jump_slug:
+            for _, slug, _, text in rows:
+                if slug == self._jump_slug:
+                    return slug, text
         index = bisect_right([r[0] for r in rows], int(self.scroll_y) + 1) - 1
         if index < 0:
             return "", ""
@@ -317,6 +326,8 @@ class DocumentView(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
+        if not self._jumping:
+            self._jump_slug = ""
         self._check_heading()
 
     def _check_heading(self) -> None:
@@ -329,7 +340,13 @@ class DocumentView(ScrollView, can_focus=True):
         """Scroll so the heading ``slug`` is at the top. False if not found."""
         for first, heading_slug, _, _ in self.heading_rows:
             if heading_slug == slug:
-                self.scroll_to(y=max(first - 1, 0) if first else 0, animate=animate, immediate=True)
+                self._jumping = True
+                try:
+                    self.scroll_to(y=max(first - 1, 0) if first else 0, animate=animate, immediate=True)
+                finally:
+                    self._jumping = False
+                self._jump_slug = slug
+                self._check_heading()
                 return True
         return False
 

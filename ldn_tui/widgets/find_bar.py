@@ -59,6 +59,17 @@ class FindBar(Horizontal):
     def is_open(self) -> bool:
         return self.has_class("-open")
 
+    def set_value(self, query: str) -> None:
+        """Show ``query`` in the input without searching again."""
+        def apply() -> None:
+            with self.prevent(Input.Changed):
+                self.query_one(Input).value = query
+
+        if self.is_mounted and self.query(Input):
+            apply()
+        else:
+            self.call_after_refresh(apply)
+
     def close(self) -> None:
         """Hide the bar and forget the query."""
         self.remove_class("-open")

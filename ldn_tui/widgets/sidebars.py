@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -50,6 +51,14 @@ class PaneList(OptionList):
 
 class TableOfContents(OptionList):
     """Headings of the current pane; picking one jumps to it."""
+
+    BINDINGS = [Binding("escape,t", "close", "Close contents")]
+
+    class Closed(Message):
+        """The reader closed the contents (escape or t)."""
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
 
     class Chosen(Message):
         """The reader picked a heading."""
