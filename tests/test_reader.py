@@ -264,11 +264,6 @@ async def test_choosing_a_heading_in_contents_jumps_to_it(app, fixture_content):
         assert toc.highlighted == index
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the table of contents cannot be reached with the keyboard "
-    "(t shows it but focus stays on the document, whose tab/shift+tab cycle links)",
-)
 async def test_choosing_a_heading_in_contents_with_the_keyboard(app, fixture_content):
     ldn = app(content=lengthen(fixture_content))
     async with ldn.run_test(size=SIZE) as pilot:
