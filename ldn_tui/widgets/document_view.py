@@ -28,19 +28,6 @@ from .render import GUTTER, Rendered, Styles, render_blocks
 Matcher = Callable[[str, str], list[tuple[int, int]]]
 
 
-def _smart_case_matches(text: str, query: str) -> list[tuple[int, int]]:
-    """Literal matches of ``query`` in ``text``; lower-case query ignores case."""
-    if not query:
-        return []
-    haystack, needle = (text.lower(), query) if query == query.lower() else (text, query)
-    found: list[tuple[int, int]] = []
-    start = haystack.find(needle)
-    while start >= 0:
-        found.append((start, start + len(needle)))
-        start = haystack.find(needle, start + max(len(needle), 1))
-    return found
-
-
 @dataclass(frozen=True)
 class Match:
     """A find match: line, and cell range within the line."""
@@ -112,7 +99,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._current_slug = ""
         self.focused_link: int | None = None
         self.markers: dict[str, str] = {}
-        self.matcher: Matcher = _smart_case_matches
+        #: how find locates a query in a line (set on first use: see _matches)
+        self.matcher: Matcher | None = None
         self.find_query = ""
         self.matches: list[Match] = []
         self.match_index = -1
@@ -442,6 +430,12 @@ class DocumentView(ScrollView, can_focus=True):
         previous = self.match_index
         self.matches = []
         rendered = self._rendered
+        if self.matcher is None:
+            # Literal, smart-case matching, shared with search (imported on
+            # first use so start-up does not pay for it).
+            from ..search import find_matches
+
+            self.matcher = find_matches
         if rendered and self.find_query:
             for y, strip in enumerate(rendered.lines):
                 text = strip.text
