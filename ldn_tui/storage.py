@@ -44,7 +44,8 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,27 @@ def _key_ok(key: str) -> bool:
     return key.isdigit() and key.isascii()  # TinyDB turns keys into ints
 
 
+def _records_ok(table: dict, fields: tuple[str, ...]) -> bool:
+    """Every record a dict with str ``fields``, under an integer key -- at C speed.
+
+    Opening 10,000 notes must stay fast: this avoids a Python-level loop
+    over every record; :func:`_check_records` only loops when it fails.
+    """
+    keys = "".join(table)
+    if table and not (keys.isascii() and keys.isdigit()) or "" in table:
+        return False
+    docs = table.values()
+    if not set(map(type, docs)) <= {dict}:
+        return False
+    try:
+        return set(map(type, chain.from_iterable(map(itemgetter(*fields), docs)))) <= {str}
+    except KeyError:
+        return False
+
+
 def _check_records(name: str, table: dict, fields: tuple[str, ...], problems: list[str]) -> dict:
+    if _records_ok(table, fields):
+        return table
     good = {
         k: d
         for k, d in table.items()

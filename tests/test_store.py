@@ -416,6 +416,31 @@ def test_byte_order_mark_from_an_editor_is_not_damage(data_dir: Path) -> None:
         assert s.warning is None and [n.text for n in s.notes()] == ["keep me"]
 
 
+_field_values = st.one_of(st.text(max_size=3), st.none(), st.integers(), st.booleans(), st.lists(st.text(), max_size=1))
+_records = st.dictionaries(
+    st.one_of(st.from_regex(r"\A[0-9]{1,3}\Z"), st.text(max_size=3)),
+    st.one_of(
+        st.fixed_dictionaries({f: st.text(max_size=3) for f in storage_mod.BOOKMARK_FIELDS}),
+        st.dictionaries(st.sampled_from(storage_mod.BOOKMARK_FIELDS), _field_values),
+        _field_values,
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(table=_records)
+def test_fast_record_check_agrees_with_the_plain_one(table: dict) -> None:
+    fields = storage_mod.BOOKMARK_FIELDS
+    expected = {
+        k: d for k, d in table.items()
+        if k.isdigit() and k.isascii() and type(d) is dict and all(type(d.get(f)) is str for f in fields)
+    }  # fmt: skip
+    problems: list[str] = []
+    assert storage_mod._check_records("bookmarks", table, fields, problems) == expected
+    assert bool(problems) == (len(expected) != len(table))
+
+
 def test_backup_names_are_unique(data_dir: Path) -> None:
     data_dir.mkdir()
     for _ in range(3):
