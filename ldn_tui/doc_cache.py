@@ -5,8 +5,8 @@ parsing the first pane is a fifth of the app's start-up budget. After a run
 has parsed every pane (in the background), the documents are pickled into
 ``<data dir>/cache/``; the next start loads them in a millisecond or two.
 
-The file is named by a hash of the app version, every pane body and the
-references file, so any content change misses the cache. Loading only
+The file is named by a hash of the app version, the parser's code, every
+pane body and the references file, so any change misses the cache. Loading only
 accepts the frozen dataclasses of :mod:`ldn_tui.models` (a restricted
 unpickler), and any problem (missing, damaged, foreign) just means "parse
 as usual". Writes are atomic. No Textual imports here.
@@ -34,9 +34,15 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not allowed in the document cache: {module}.{name}")
 
 
+_CODE = (Path(__file__).with_name("document.py"), Path(__file__).with_name("models.py"))
+
+
 def cache_key(library: Library) -> str:
-    """A hash of everything the parsed documents depend on."""
+    """A hash of everything the parsed documents depend on: the parser's own
+    code, every pane body and the references file."""
     digest = hashlib.sha256(__version__.encode())
+    for source in _CODE:
+        digest.update(source.read_bytes())
     for pane in library.panes:
         digest.update(f"\0{pane.id}\0{pane.kind}\0{pane.body_line}\0".encode())
         digest.update(library.body(pane.id).encode("utf-8", "surrogatepass"))

@@ -38,8 +38,13 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
-    """A stable anchor for a heading: lower-case ASCII, ``-`` between words."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A stable anchor for a heading: lower-case ASCII, ``-`` between words.
+
+    Accents are dropped (``Émile`` -> ``emile``); any other run of characters
+    that are not ASCII letters or digits, punctuation such as an en dash
+    included, becomes one ``-``.
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return _SLUG_RE.sub("-", plain.lower()).strip("-") or "section"
 
 
