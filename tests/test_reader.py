@@ -281,6 +281,22 @@ async def test_choosing_a_heading_in_contents_with_the_keyboard(app, fixture_con
         assert ldn.reader.view.current_heading() == ("details", "Details")
 
 
+@pytest.mark.parametrize("key", ["escape", "t"])
+async def test_contents_take_focus_and_give_it_back(app, key):
+    ldn = app()
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        toc = ldn.reader.query_one(TableOfContents)
+        assert ldn.focused is toc
+        await pilot.press(key)
+        await settle(pilot)
+        assert ldn.focused is ldn.reader.view
+        assert toc.region.width == 0
+        assert ldn.reader.view.pane_id == "alpha"
+
+
 # -- refused and external links ----------------------------------------------------
 
 
