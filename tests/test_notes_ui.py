@@ -418,6 +418,12 @@ async def test_enter_jumps_to_the_place(content: Path, data_dir: Path) -> None:
         await screen(pilot, ReaderScreen)
         assert (app.reader.pane_id, app.reader.view.current_heading()[0]) == ("alpha", "deeper")
 
+        await pilot.press("m")
+        scr = await screen(pilot, notes_type())
+        await pilot.press("down", "v", "i")  # typing in the list goes on in the filter
+        assert app.focused is scr.filter_input and scr.filter_input.value == "vi"
+        assert list(prompts(scr.entry_list)) == [scr.highlighted_entry.key] and scr.highlighted_entry.slug == "details"
+
 
 async def test_orphans_are_shown_and_open_their_pane(content: Path, data_dir: Path) -> None:
     app = make_app(content, data_dir)
@@ -490,6 +496,24 @@ async def test_edit_from_the_notes_screen(content: Path, data_dir: Path) -> None
         await pilot.press("slash", "ctrl+u", *"deeper", "down", "e")  # a bookmark: a new note on its heading
         editor = await screen(pilot, editor_type())
         assert (editor.pane_id, editor.slug, editor.note) == ("alpha", "deeper", None)
+
+
+async def test_filter_paste_drops_control_characters(content: Path, data_dir: Path) -> None:
+    from textual import events
+
+    app = make_app(content, data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        seed(app)
+        await pilot.press("m")
+        scr = await screen(pilot, notes_type())
+        app.post_message(events.Paste("\x1b[31mDREAMS\x07\nsecond line"))
+        await pilot.pause()
+        assert scr.filter_input.value == "[31mDREAMS"
+        assert "Nothing matches" in scr.entry_list.options[0].prompt.plain
+        await pilot.press("ctrl+u")
+        app.post_message(events.Paste("\x1bdreams"))
+        await pilot.pause()
+        assert len(prompts(scr.entry_list)) == 1
 
 
 async def test_empty_notes_screen_says_how(content: Path, data_dir: Path) -> None:

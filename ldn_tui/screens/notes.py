@@ -151,6 +151,10 @@ class EntryList(OptionList):
         super().action_cursor_up()
 
 
+#: Printable keys the list itself uses (anything else typed there goes to the filter).
+_LIST_KEYS = {"e", "d", "slash", "space"}
+
+
 class NotesScreen(ModalScreen[None]):
     """List, filter, open, edit and delete bookmarks and notes."""
 
@@ -182,7 +186,11 @@ class NotesScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="notes-box"):
             yield Label("Bookmarks and notes", classes="dialog-title")
-            yield FilterInput(placeholder="Filter: words from a pane, heading or note (down: to the list)", id="notes-filter")
+            yield FilterInput(
+                placeholder="Filter: words from a pane, heading or note (down: to the list)",
+                select_on_focus=False,
+                id="notes-filter",
+            )
             yield EntryList(id="notes-list")
             yield Static("", id="notes-count", classes="notes-count")
         yield Footer()
@@ -280,6 +288,14 @@ class NotesScreen(ModalScreen[None]):
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
+
+    def on_key(self, event: events.Key) -> None:
+        # Typing in the list (other than its own keys) goes on in the filter.
+        if self.focused is self.entry_list and event.is_printable and event.key not in _LIST_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.filter_input.focus()
+            self.filter_input.insert_text_at_cursor(event.character or "")
 
     # -- actions -------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
