@@ -79,6 +79,16 @@ def test_front_matter_quotes_comments_and_bom(tmp_path: Path):
     assert body == "Body\n"
 
 
+def test_windows_line_endings(fixture_content: Path):
+    for name in ("beta.md", "references.toml"):
+        path = fixture_content / name
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    library = load_library(fixture_content)
+    assert library.pane("beta").title == "Beta" and library.pane("beta").reviewed == "2026-01-03"
+    assert [(h.slug, h.line) for h in library.document("beta").headings] == [("key-points", 9), ("details", 15), ("more", 19)]
+    assert library.references["jones2019"].line == 10
+
+
 def test_bom_is_ignored_when_loading(fixture_content: Path):
     beta = fixture_content / "beta.md"
     beta.write_bytes(b"\xef\xbb\xbf" + beta.read_bytes())
