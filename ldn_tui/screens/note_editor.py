@@ -174,12 +174,8 @@ class NoteEditor(ModalScreen[None]):
         pane = self.ldn.library.pane(self.pane_id)
         pane_title = one_line(pane.title if pane else self.pane_id, 40)
         title = Text("✎ Note on ", style="bold")
-        if not self.slug:
-            title.append(one_line(self.heading, 60), style="bold")
-            title.append("  (top of the pane)", style="dim")
-        else:
-            title.append(one_line(self.heading, 60), style="bold")
-            title.append(f"  · {pane_title}", style="dim")
+        title.append(one_line(self.heading, 60), style="bold")
+        title.append("  (top of the pane)" if not self.slug else f"  · {pane_title}", style="dim")
         if (self.pane_id, self.slug) not in self.ldn.known_places():
             title.append("  (heading no longer in the content)", style="italic")
         return title
