@@ -78,16 +78,22 @@ def run_check(content: Path) -> int:
 
 def run_app(content: Path, data: Path) -> int:
     """Load the content and run the app; a content error is one clear line."""
+    from . import doc_cache
     from .content import ContentError, load_library
 
     try:
-        library = load_library(content)
+        # The references file is only needed to parse panes; when the
+        # document cache already holds every parsed pane it is read later.
+        library = load_library(content, references=False)
+        cached = doc_cache.load(library, data)
+        if not cached:
+            library.load_references()
     except ContentError as error:
         print(f"ldn-tui: {error.first_line}", file=sys.stderr)
         return 1
     from .app import create_app
 
-    app = create_app(library, data)
+    app = create_app(library, data, documents_cached=cached)
     app.run()
     return app.return_code or 0
 

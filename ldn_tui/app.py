@@ -49,14 +49,15 @@ class LdnApp(App[int]):
         Binding("question_mark,f1", "help", "Help"),
     ]
 
-    def __init__(self, library: Library, data_dir: Path, store=None) -> None:
+    def __init__(self, library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> None:
         super().__init__()
         self.library = library
         self.data_dir = data_dir
         self.store = store
         self._position: tuple[str, str, int] | None = None
         self._position_timer = None
-        self._cached_documents = False
+        #: whether the parsed documents came from the cache (None: not tried yet)
+        self._cached_documents = documents_cached
         #: the search index (built in the background after start-up); the
         #: search screen and the palette's SearchProvider read it
         self.search_index = None
@@ -74,9 +75,10 @@ class LdnApp(App[int]):
     def start(self) -> None:
         """Open the store and show where the reader left off (called by the
         reader screen once it is mounted)."""
-        from . import doc_cache
+        if self._cached_documents is None:
+            from . import doc_cache
 
-        self._cached_documents = doc_cache.load(self.library, self.data_dir)
+            self._cached_documents = doc_cache.load(self.library, self.data_dir)
         state = self._open_store()
         if state is not None and state.theme and state.theme in self.available_themes:
             self.theme = state.theme
@@ -162,11 +164,16 @@ class LdnApp(App[int]):
     # -- help and palette -----------------------------------------------------------
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
         """Every key, by section, for the help screen."""
+        from .screens.note_editor import NoteEditor
+        from .screens.notes import NotesScreen
+
         reader = [b for b in ReaderScreen.BINDINGS if isinstance(b, Binding)]
         return [
             ("Panes and places", [b for b in reader if b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
             ("Reading", [b for b in DocumentView.BINDINGS if isinstance(b, Binding)]),
             ("Find, bookmarks, notes", [b for b in reader if not b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
+            ("Note editor", [b for b in NoteEditor.BINDINGS if isinstance(b, Binding)]),
+            ("Bookmarks and notes screen (m)", [b for b in NotesScreen.BINDINGS if isinstance(b, Binding)]),
             ("App", [b for b in self.BINDINGS if isinstance(b, Binding)]),
         ]
 
@@ -374,6 +381,6 @@ class LdnApp(App[int]):
         self.push_screen(ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer)
 
 
-def create_app(library: Library, data_dir: Path, store=None) -> LdnApp:
+def create_app(library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> LdnApp:
     """The app factory shared by the CLI and the tests."""
-    return LdnApp(library, data_dir, store)
+    return LdnApp(library, data_dir, store, documents_cached)

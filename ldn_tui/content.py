@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -154,6 +153,8 @@ def load_references(path: Path, problems: list[Problem]) -> dict[str, Reference]
     text = read_text(path, problems)
     if text is None:
         return {}
+    import tomllib  # only when the references are needed (not at every start)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -220,15 +221,43 @@ class Library:
         root: Path,
         panes: list[PaneMeta],
         bodies: dict[str, str],
-        references: dict[str, Reference],
+        references: dict[str, Reference] | None,
     ) -> None:
         self.root = root
         self.panes: tuple[PaneMeta, ...] = tuple(sorted(panes, key=lambda p: (p.order, p.id)))
-        self.references = references
+        self._references = references
+        self._labels: dict[str, str] | None = None
         self._bodies = bodies
         self._documents: dict[str, Document] = {}
         self._lock = threading.Lock()
-        self.labels = _short_labels(references)
+
+    @property
+    def references(self) -> dict[str, Reference]:
+        """The references file, by key (read on first use when the library
+        was loaded with ``references=False``)."""
+        if self._references is None:
+            self.load_references()
+        assert self._references is not None
+        return self._references
+
+    def load_references(self) -> None:
+        """Read and validate ``references.toml`` now.
+
+        Raises:
+            ContentError: the file is broken (naming file and line).
+        """
+        problems: list[Problem] = []
+        references = load_references(self.root / REFERENCES_FILE, problems)
+        if problems:
+            raise ContentError(problems)
+        self._references = references
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """Inline citation labels by reference key."""
+        if self._labels is None:
+            self._labels = _short_labels(self.references)
+        return self._labels
 
     def pane(self, pane_id: str) -> PaneMeta | None:
         """The pane with ``pane_id``, or None."""
@@ -291,8 +320,12 @@ def _short_labels(references: dict[str, Reference]) -> dict[str, str]:
     return labels
 
 
-def load_library(root: Path) -> Library:
+def load_library(root: Path, references: bool = True) -> Library:
     """Load front matter and references from ``root``.
+
+    With ``references=False`` the references file is read on first use (the
+    app does this when its document cache holds every pane already parsed,
+    which proves the file was valid when they were parsed).
 
     Raises:
         ContentError: when the directory is missing, holds no pane, or a
@@ -318,9 +351,9 @@ def load_library(root: Path) -> Library:
         seen[meta.id] = path
         panes.append(meta)
         bodies[meta.id] = body
-    references = load_references(root / REFERENCES_FILE, problems)
+    refs = load_references(root / REFERENCES_FILE, problems) if references else None
     if not panes and not problems:
         problems.append(Problem(root, 0, "no pane files (*.md with front matter) in the content directory"))
     if problems:
         raise ContentError(problems)
-    return Library(root, panes, bodies, references)
+    return Library(root, panes, bodies, refs)

@@ -13,11 +13,14 @@ from dataclasses import dataclass, replace
 
 @dataclass(frozen=True)
 class Location:
-    """A place in the content: a pane and a line offset within it."""
+    """A place in the content: a pane, a line offset within it, the heading
+    being read there, and the width the line offset was measured at (after
+    a resize the lines move, and the heading is the better anchor)."""
 
     pane_id: str
     y: int = 0
     slug: str = ""
+    width: int = 0
 
 
 class History:
@@ -41,10 +44,10 @@ class History:
     def can_forward(self) -> bool:
         return 0 <= self._index < len(self._entries) - 1
 
-    def update_current(self, y: int, slug: str = "") -> None:
+    def update_current(self, y: int, slug: str = "", width: int = 0) -> None:
         """Remember where the reader is in the current entry."""
         if self._index >= 0:
-            self._entries[self._index] = replace(self._entries[self._index], y=y, slug=slug)
+            self._entries[self._index] = replace(self._entries[self._index], y=y, slug=slug, width=width)
 
     def visit(self, location: Location) -> None:
         """Go to a new place: forward history is dropped."""

@@ -19,7 +19,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Label, Static
 
-from conftest import SIZE, ready
+from conftest import SIZE, ready, seen_data_dir
 from ldn_tui.__main__ import main
 from ldn_tui.screens.dialogs import LinkDialog, NoticeScreen
 from ldn_tui.screens.help import HelpScreen
@@ -200,12 +200,6 @@ async def test_back_and_forward_across_a_jump_within_the_pane(app, fixture_conte
         assert place(ldn) == jumped
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: back/forward restore the remembered line number only; after a resize "
-    "the lines have moved, so Back lands in another section (History keeps the slug, "
-    "ReaderScreen.action_back ignores it)",
-)
 async def test_back_after_a_resize_returns_to_the_same_heading(app, fixture_content):
     ldn = app(content=lengthen(fixture_content))
     async with ldn.run_test(size=SIZE) as pilot:
@@ -220,6 +214,92 @@ async def test_back_after_a_resize_returns_to_the_same_heading(app, fixture_cont
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert place(ldn)[::2] == ("alpha", "details")
+
+
+def heading_at_top(app, slug: str) -> bool:
+    """The heading is on one of the first three rows of the view."""
+    view = app.reader.view
+    line = next(first for first, s, _, _ in view.heading_rows if s == slug)
+    top = int(view.scroll_y)
+    return top <= line <= top + 2
+
+
+async def test_back_from_a_short_pane_restores_the_position(app, fixture_content):
+    ldn = app(content=lengthen(fixture_content, "alpha"))  # references stays short
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("j", "j", "j", "j", "j")
+        await settle(pilot)
+        assert place(ldn)[:2] == ("alpha", 5)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert place(ldn)[:2] == ("alpha", 5)
+
+
+async def test_link_from_a_short_pane_shows_the_target_heading(app, fixture_content):
+    content = lengthen(fixture_content, "alpha")  # beta stays short
+    beta = content / "beta.md"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("(alpha.md)", "(alpha.md#deeper)"), encoding="utf-8")
+    ldn = app(content=content)
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await tab_to(pilot, "alpha.md#deeper")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ldn.reader.view.pane_id == "alpha"
+        assert heading_at_top(ldn, "deeper")
+
+
+async def test_link_from_a_long_pane_shows_the_target_heading(app, fixture_content):
+    ldn = app(content=lengthen(fixture_content))
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await tab_to(pilot, "alpha.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        await tab_to(pilot, "glossary.md#widget")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert ldn.reader.view.pane_id == "glossary"
+        assert heading_at_top(ldn, "widget")
+        assert ldn.reader.view.current_heading()[0] == "widget"
+
+
+async def test_restart_returns_to_the_last_pane(app, fixture_content, tmp_path):
+    data = seen_data_dir(tmp_path / "data")
+    first = app(data_dir=data)
+    async with first.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+    again = app(data_dir=data)
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert again.reader.view.pane_id == "glossary"
+
+
+async def test_restart_returns_to_the_heading_being_read(app, fixture_content, tmp_path):
+    content = lengthen(fixture_content)
+    data = seen_data_dir(tmp_path / "data")
+    first = app(content=content, data_dir=data)
+    async with first.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("2", "full_stop", "full_stop", "full_stop")
+        await settle(pilot)
+        assert place(first)[::2] == ("beta", "more")
+        assert heading_at_top(first, "more")
+    again = app(content=content, data_dir=data)
+    async with again.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        assert again.reader.view.pane_id == "beta"
+        assert heading_at_top(again, "more")
 
 
 async def test_back_with_no_history_stays_put(app):

@@ -180,7 +180,7 @@ class ReaderScreen(Screen):
                 self._update_find_count()
         else:
             if not (slug and view.scroll_to_slug(slug)):
-                view.scroll_to(y=y, animate=False, immediate=True)
+                view.jump_to(y)
         if record:
             self.history.visit(Location(pane_id, y, slug))
         self.ldn.remember_position(pane_id, slug, y)
@@ -189,7 +189,18 @@ class ReaderScreen(Screen):
     def _remember_position(self) -> None:
         if self.pane_id:
             slug, _ = self.view.current_heading()
-            self.history.update_current(int(self.view.scroll_y), slug)
+            width = self.view.rendered.width if self.view.rendered else 0
+            self.history.update_current(int(self.view.scroll_y), slug, width)
+
+    def _return_to(self, location: Location) -> None:
+        """Show a place from history: the exact line if the pane is drawn
+        at the width it was measured at, else the heading that was read."""
+        rendered = self.view.rendered
+        width = rendered.width if rendered else 0
+        if location.slug and location.width and location.width != width:
+            self.show_pane(location.pane_id, slug=location.slug, record=False)
+        else:
+            self.show_pane(location.pane_id, y=location.y, record=False)
 
     def action_pane(self, number: int) -> None:
         panes = self.ldn.library.panes
@@ -204,7 +215,7 @@ class ReaderScreen(Screen):
         if location is None:
             self.notify("Nothing to go back to.", timeout=2)
             return
-        self.show_pane(location.pane_id, y=location.y, record=False)
+        self._return_to(location)
 
     def action_forward(self) -> None:
         self._remember_position()
@@ -212,7 +223,7 @@ class ReaderScreen(Screen):
         if location is None:
             self.notify("Nothing to go forward to.", timeout=2)
             return
-        self.show_pane(location.pane_id, y=location.y, record=False)
+        self._return_to(location)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":

@@ -135,8 +135,19 @@ class DocumentView(ScrollView, can_focus=True):
         y, slug = self._pending
         self._pending = None
         if not (slug and self.scroll_to_slug(slug)):
-            self.scroll_to(y=y, animate=False, immediate=True)
+            self.jump_to(y)
         self._check_heading()
+
+    def jump_to(self, y: int) -> None:
+        """Put line ``y`` at the top now.
+
+        ``scroll_to`` is ignored while the view has no scrollbar yet (the new
+        virtual size only counts from the next layout, so a pane shown after
+        a short one, or at start-up, would stay at the top); assigning the
+        scroll position directly is clamped to the new size and always works.
+        """
+        self.scroll_target_y = y
+        self.scroll_y = y
 
     def prerender(self, pane_id: str, blocks: tuple[Block, ...], header: tuple[str, str] | None) -> tuple[tuple[str, int], Rendered] | None:
         """Render a pane at the current width without showing it.
@@ -330,7 +341,7 @@ class DocumentView(ScrollView, can_focus=True):
             if heading_slug == slug:
                 self._jumping = True
                 try:
-                    self.scroll_to(y=max(first - 1, 0) if first else 0, animate=animate, immediate=True)
+                    self.jump_to(max(first - 1, 0) if first else 0)
                 finally:
                     self._jumping = False
                 self._jump_slug = slug
