@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..models import Block
-from .render import GUTTER, Rendered, Styles, render_blocks
+from .render import GUTTER, IncrementalRender, Rendered, Styles, render_blocks
 
 Matcher = Callable[[str, str], list[tuple[int, int]]]
 
@@ -107,6 +107,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._pending: tuple[int, str] | None = None
         self._jump_slug = ""
         self._jumping = False
+        self._job: IncrementalRender | None = None
 
     # -- content -----------------------------------------------------------
     def show(
@@ -181,14 +182,37 @@ class DocumentView(ScrollView, can_focus=True):
         key = (self.pane_id, width)
         rendered = self._cache.get(key)
         if rendered is None:
-            rendered = render_blocks(self._blocks, width, self.app.console, self._get_styles(), self._header)
-            self._cache[key] = rendered
+            job = IncrementalRender(self._blocks, width, self.app.console, self._get_styles(), self._header)
+            # Only what the first frame shows (or up to the line to resume
+            # at); a jump to a heading needs to know where it is: all of it.
+            pending_y, pending_slug = self._pending or (0, "")
+            need = None if pending_slug else pending_y + self.size.height + 5
+            if job.run(need):
+                self._cache[key] = job.rendered
+            else:
+                self._job = job
+                self.call_after_refresh(self._finish_render, job, key)
+            rendered = job.rendered
         self._rendered = rendered
         self.virtual_size = Size(width, len(rendered.lines))
         if self.find_query:
             self._compute_matches(keep_index=True)
         self.refresh()
         self._apply_pending()
+
+    def _finish_render(self, job: IncrementalRender, key: tuple[str, int]) -> None:
+        """Render the rest of a pane after its first frame is on screen."""
+        if self._job is not job:
+            return  # another pane or width since
+        job.run()
+        self._job = None
+        self._cache[key] = job.rendered
+        if self._rendered is job.rendered:
+            self.virtual_size = Size(key[1], len(job.rendered.lines))
+            if self.find_query:
+                self._compute_matches(keep_index=True)
+            self._check_heading()
+            self.refresh()
 
     def _get_styles(self) -> Styles:
         if self._styles is None:
@@ -230,10 +254,9 @@ class DocumentView(ScrollView, can_focus=True):
             self._render_now()
         elif self._rendered is None or self._rendered.width != self._content_width():
             # Keep the reader on the heading they were reading.
-            anchor = self._current_slug
+            slug = self._jump_slug or self._current_slug
+            self._pending = (0, slug) if slug else (int(self.scroll_y), "")
             self._render_now()
-            if anchor:
-                self.scroll_to_slug(anchor)
 
     # -- painting ----------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -262,7 +285,7 @@ class DocumentView(ScrollView, can_focus=True):
                     style = self.get_component_rich_style("document--marker")
                     strip = Strip([Segment(marker, style), *rest])
                     break
-        if self.focused_link is not None:
+        if self.focused_link is not None and self.focused_link < len(rendered.links):
             first, last, _href = rendered.links[self.focused_link]
             if first <= line_no <= last:
                 focus = self.get_component_rich_style("document--link-focus")

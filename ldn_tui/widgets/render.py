@@ -255,6 +255,51 @@ def _share_width(natural: list[int], minimum: list[int], room: int) -> list[int]
     return widths
 
 
+class IncrementalRender:
+    """Render a pane a few blocks at a time.
+
+    The first frame only needs the lines on screen: :meth:`run` renders until
+    it has ``lines`` lines (or everything), and :attr:`rendered` is what is
+    done so far (the same lists keep growing, so it stays valid).
+    """
+
+    def __init__(
+        self,
+        blocks: tuple[Block, ...],
+        width: int,
+        console: Console,
+        styles: Styles,
+        header: tuple[str, str] | None = None,
+    ) -> None:
+        self.blocks = blocks
+        self.builder = builder = _Builder(console, width, styles)
+        self.index = 0
+        if header:
+            title, meta = header
+            builder.add_text(Text(title, style=styles.title))
+            builder.add_text(Text(meta, style=styles.meta))
+        self.rendered = Rendered(builder.width, builder.lines, builder.headings, builder.links)
+
+    @property
+    def complete(self) -> bool:
+        return self.index > len(self.blocks)
+
+    def run(self, lines: int | None = None) -> bool:
+        """Render until there are ``lines`` lines (None: all). True when done."""
+        builder = self.builder
+        blocks = self.blocks
+        while self.index < len(blocks):
+            if lines is not None and len(builder.lines) >= lines:
+                return False
+            previous = blocks[self.index - 1] if self.index else None
+            builder.block(blocks[self.index], previous)
+            self.index += 1
+        if self.index == len(blocks):
+            builder.lines.append(Strip.blank(0))
+            self.index += 1
+        return True
+
+
 def render_blocks(
     blocks: tuple[Block, ...],
     width: int,
@@ -268,14 +313,6 @@ def render_blocks(
         header: ``(title, meta line)`` drawn above the blocks (pane title and
             its last-reviewed date).
     """
-    builder = _Builder(console, width, styles)
-    if header:
-        title, meta = header
-        builder.add_text(Text(title, style=styles.title))
-        builder.add_text(Text(meta, style=styles.meta))
-    previous: Block | None = None
-    for block in blocks:
-        builder.block(block, previous)
-        previous = block
-    builder.lines.append(Strip.blank(0))
-    return Rendered(builder.width, builder.lines, builder.headings, builder.links)
+    job = IncrementalRender(blocks, width, console, styles, header)
+    job.run()
+    return job.rendered
