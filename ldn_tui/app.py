@@ -17,8 +17,6 @@ from textual.screen import Screen
 
 from .content import Library
 from .models import Note
-from .screens.dialogs import NoticeScreen
-from .screens.help import HelpScreen
 from .screens.reader import ReaderScreen
 from .widgets.document_view import DocumentView
 
@@ -89,6 +87,8 @@ class LdnApp(App[int]):
             pane, slug, y = state.last_pane, state.last_slug, state.scroll_y
         self.reader.show_pane(pane, y=y, slug="" if y else slug)
         if state is None or not state.notice_seen:
+            from .screens.dialogs import NoticeScreen
+
             self.push_screen(NoticeScreen(), self._notice_done)
 
     def _open_store(self):
@@ -178,6 +178,8 @@ class LdnApp(App[int]):
         ]
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))
 

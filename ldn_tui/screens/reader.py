@@ -19,9 +19,10 @@ from textual.widgets import Footer
 
 from ..history import History, Location
 from ..widgets.document_view import DocumentView
-from ..widgets.find_bar import FindBar
-from ..widgets.notes_panel import NotesPanel
 from ..widgets.sidebars import PaneList, TableOfContents
+
+# The find bar and notes panel are imported when first used (start-up time),
+# so their message handlers below are registered by name, not with @on.
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -71,7 +72,9 @@ class ReaderScreen(Screen):
                 yield DocumentView(id="document")
         yield Footer()
 
-    def _find_bar(self) -> FindBar:
+    def _find_bar(self):
+        from ..widgets.find_bar import FindBar
+
         bars = self.query(FindBar)
         if bars:
             return bars.first()
@@ -79,7 +82,9 @@ class ReaderScreen(Screen):
         self.query_one("#centre").mount(bar)
         return bar
 
-    async def _mounted_find_bar(self) -> FindBar:
+    async def _mounted_find_bar(self):
+        from ..widgets.find_bar import FindBar
+
         bars = self.query(FindBar)
         if bars:
             return bars.first()
@@ -145,6 +150,8 @@ class ReaderScreen(Screen):
 
     def watch_show_notes(self, show: bool) -> None:
         if show:
+            from ..widgets.notes_panel import NotesPanel
+
             self._side(NotesPanel, "notes-panel")
             self.refresh_notes()
         self.set_class(show, "-show-notes")
@@ -309,29 +316,27 @@ class ReaderScreen(Screen):
         view = self.view
         self._find_bar().set_count(view.match_index + 1, len(view.matches), view.find_query)
 
-    @on(FindBar.Changed)
-    def _find_changed(self, event: FindBar.Changed) -> None:
+    def on_find_bar_changed(self, event) -> None:
+        """FindBar.Changed: the query changed."""
         if event.query:
             self.view.set_find(event.query)
         else:
             self.view.clear_find()
         self._update_find_count()
 
-    @on(FindBar.Step)
-    def _find_step(self, event: FindBar.Step) -> None:
+    def on_find_bar_step(self, event) -> None:
+        """FindBar.Step: next or previous match."""
         if event.step > 0:
             self.view.next_match()
         else:
             self.view.previous_match()
         self._update_find_count()
 
-    @on(FindBar.Submitted)
-    def _find_submitted(self) -> None:
+    def on_find_bar_submitted(self) -> None:
         # Leave the bar for the pane, keeping the highlights: n/N step.
         self.view.focus()
 
-    @on(FindBar.Closed)
-    def _find_closed(self) -> None:
+    def on_find_bar_closed(self) -> None:
         self.view.clear_find()
         self.view.focus()
 
@@ -397,9 +402,11 @@ class ReaderScreen(Screen):
 
     def refresh_notes(self) -> None:
         """Fill the notes panel with the current pane's notes."""
+        from ..widgets.notes_panel import NotesPanel
+
         for panel in self.query(NotesPanel):
             panel.show_notes(self.ldn.notes_for(self.pane_id))
 
-    @on(NotesPanel.Chosen)
-    def _note_chosen(self, event: NotesPanel.Chosen) -> None:
+    def on_notes_panel_chosen(self, event) -> None:
+        """NotesPanel.Chosen: edit the note."""
         self.ldn.edit_note_by_id(event.note_id)
