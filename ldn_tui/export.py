@@ -29,7 +29,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Protocol
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
 from .export_formats import (
     APP_NAME,
@@ -515,11 +515,16 @@ def read_export(path: Path) -> ExportFile:
 
 
 class MergeTarget(Protocol):
-    """The part of :class:`~ldn_tui.store.Store` an import needs."""
+    """The part of :class:`~ldn_tui.store.Store` an import needs.
 
-    def merge_note(self, note: Note) -> str: ...
+    ``merge_many`` returns the outcomes for the notes and for the bookmarks
+    (``"added"``, ``"updated"`` or ``"skipped"``, one per record, in order),
+    as :meth:`Store.merge_many <ldn_tui.store.Store.merge_many>` does.
+    """
 
-    def merge_bookmark(self, bookmark: Bookmark) -> str: ...
+    def merge_many(
+        self, notes: Iterable[Note], bookmarks: Iterable[Bookmark]
+    ) -> tuple[Sequence[str], Sequence[str]]: ...
 
     def state(self) -> AppState: ...
 
@@ -567,7 +572,9 @@ class ImportReport:
 def import_export(target: MergeTarget, export: ExportFile, dry_run: bool = False) -> ImportReport:
     """Merge an export into ``target`` (the store); never duplicates.
 
-    The store decides: a note with a new id is added, one with a known id
+    The store decides, in one batch (:meth:`Store.merge_many
+    <ldn_tui.store.Store.merge_many>`: one write, nothing saved if a record
+    is refused): a note with a new id is added, one with a known id
     replaces the stored one only when its ``updated`` is newer, anything
     else is skipped; a bookmark is added unless the heading is already
     bookmarked. The app state (scope ``all``) is restored only into a
@@ -576,10 +583,13 @@ def import_export(target: MergeTarget, export: ExportFile, dry_run: bool = False
     the report then says "would add" and so on.
     """
     report = ImportReport(dry_run=dry_run)
-    for note in export.notes:
-        report.count(_outcome(target.merge_note(note)), "note")
-    for bookmark in export.bookmarks:
-        report.count(_outcome(target.merge_bookmark(bookmark)), "bookmark")
+    notes, bookmarks = target.merge_many(export.notes, export.bookmarks)  # one write, all or nothing
+    if len(notes) != len(export.notes) or len(bookmarks) != len(export.bookmarks):
+        raise ExportError("the store did not answer for every note and bookmark of the import")
+    for result in notes:
+        report.count(_outcome(result), "note")
+    for result in bookmarks:
+        report.count(_outcome(result), "bookmark")
     if export.state is not None:
         report.count(_merge_state(target, export.state), "state")
     return report

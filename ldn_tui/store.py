@@ -36,13 +36,13 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from tinydb import TinyDB
 from tinydb.table import Table
@@ -70,6 +70,7 @@ __all__ = [
     "DB_NAME",
     "LOCK_NAME",
     "MIGRATIONS",
+    "MergeResult",
     "SCHEMA_VERSION",
     "NoteNotFound",
     "Store",
@@ -211,6 +212,84 @@ def find_orphans(
         [b for b in bookmarks if (b.pane_id, b.slug) not in known],
         [n for n in notes if (n.pane_id, n.slug) not in known],
     )
+
+
+class MergeResult(NamedTuple):
+    """What :meth:`Store.merge_many` did: one outcome per record, in order.
+
+    Each outcome is ``"added"``, ``"updated"`` (notes only) or ``"skipped"``.
+    """
+
+    notes: list[str]
+    bookmarks: list[str]
+
+
+def _imported_note_doc(note: Note) -> dict:
+    """The document for an imported ``note``, after the checks an import makes.
+
+    Raises:
+        TypeError, UnsavableText: a field is not storable text.
+        ValueError: no id, or a time that does not parse.
+    """
+    for name in NOTE_FIELDS:
+        check_text(getattr(note, name), f"note {name}")
+    if not note.id:
+        raise ValueError("an imported note needs an id")
+    for stamp in (note.created, note.updated):
+        _parse_time(stamp)  # ValueError on nonsense
+    return asdict(note)
+
+
+def _merge_note_docs(raw: dict, incoming: list[tuple[Note, dict]]) -> tuple[list[str], dict | None]:
+    """Merge notes into the notes table ``raw`` as :meth:`Store.merge_note` would.
+
+    Returns the outcomes and the new table, or None when nothing changed.
+    ``raw`` and its documents are never edited: changed documents are new
+    objects, so the storage's serialiser notices them by identity.
+    """
+    table = {str(int(k)): d for k, d in raw.items()}  # TinyDB's own key normalisation
+    where: dict[str, list[str]] = {}
+    for key, doc in table.items():
+        where.setdefault(doc["id"], []).append(key)
+    next_id = max(map(int, table), default=0) + 1
+    outcomes, changed = [], False
+    for note, doc in incoming:
+        keys = where.get(note.id)
+        if not keys:
+            key = str(next_id)
+            next_id += 1
+            table[key] = dict(doc)
+            where[note.id] = [key]
+            outcomes.append("added")
+            changed = True
+            continue
+        current = _note(table[keys[0]])
+        if current == note or not _newer(note.updated, current.updated):
+            outcomes.append("skipped")
+            continue
+        for key in keys:  # like Table.update: every document with that id
+            table[key] = {**table[key], **doc}
+        outcomes.append("updated")
+        changed = True
+    return outcomes, table if changed else None
+
+
+def _merge_bookmark_docs(raw: dict, incoming: list[dict]) -> tuple[list[str], dict | None]:
+    """Merge bookmarks into ``raw`` as :meth:`Store.merge_bookmark` would (see above)."""
+    table = {str(int(k)): d for k, d in raw.items()}
+    marked = {(d["pane_id"], d["slug"]) for d in table.values()}
+    next_id = max(map(int, table), default=0) + 1
+    outcomes = []
+    for doc in incoming:
+        place = (doc["pane_id"], doc["slug"])
+        if place in marked:
+            outcomes.append("skipped")
+            continue
+        table[str(next_id)] = dict(doc)
+        next_id += 1
+        marked.add(place)
+        outcomes.append("added")
+    return outcomes, table if "added" in outcomes else None
 
 
 def _count(n: int, noun: str) -> str:
@@ -543,13 +622,18 @@ class Store:
     def merge_bookmark(self, bookmark: Bookmark) -> Literal["added", "skipped"]:
         """Import a bookmark: added unless that heading is already bookmarked."""
         b = bookmark
-        doc = self._bookmark_doc(b.pane_id, b.slug, b.heading, check_text(b.created, "created time"))
+        doc = self._imported_bookmark_doc(b)
         with self._op(write=True):
             table = self._table(BOOKMARKS)
             if table.search(lambda d: d["pane_id"] == b.pane_id and d["slug"] == b.slug):
                 return "skipped"
             table.insert(doc)
             return "added"
+
+    @classmethod
+    def _imported_bookmark_doc(cls, b: Bookmark) -> dict:
+        created = check_text(b.created, "created time")
+        return cls._bookmark_doc(b.pane_id, b.slug, b.heading, created)
 
     @staticmethod
     def _bookmark_doc(pane_id: str, slug: str, heading: str, created: str) -> dict:
@@ -625,23 +709,44 @@ class Store:
         wins ("updated" if that is the incoming one); identical or older ->
         "skipped".
         """
-        for name in NOTE_FIELDS:
-            check_text(getattr(note, name), f"note {name}")
-        if not note.id:
-            raise ValueError("an imported note needs an id")
-        for stamp in (note.created, note.updated):
-            _parse_time(stamp)  # ValueError on nonsense
+        doc = _imported_note_doc(note)
         with self._op(write=True):
             table = self._table(NOTES)
             found = table.search(lambda d: d["id"] == note.id)
             if not found:
-                table.insert(asdict(note))
+                table.insert(doc)
                 return "added"
             current = _note(found[0])
             if current == note or not _newer(note.updated, current.updated):
                 return "skipped"
-            self._update(NOTES, asdict(note), [d.doc_id for d in found])
+            self._update(NOTES, doc, [d.doc_id for d in found])
             return "updated"
+
+    def merge_many(self, notes: Iterable[Note], bookmarks: Iterable[Bookmark]) -> MergeResult:
+        """Import many notes and bookmarks at once: one lock hold, one write.
+
+        Every outcome is what :meth:`merge_note` and :meth:`merge_bookmark`
+        would give called once per record, notes first, in order (a later
+        copy of an id in the same batch meets the earlier one). Every record
+        is checked before anything changes, so a bad one raises (as those
+        methods do) and nothing is saved. Nothing is written if every
+        record is skipped.
+        """
+        note_docs = [(note, _imported_note_doc(note)) for note in notes]
+        mark_docs = [self._imported_bookmark_doc(b) for b in bookmarks]
+        if not note_docs and not mark_docs:
+            return MergeResult([], [])
+        with self._op(write=True):
+            tables = self._storage.read()  # a shallow copy: the cache is not edited
+            note_out, note_table = _merge_note_docs(tables.get(NOTES, {}), note_docs)
+            mark_out, mark_table = _merge_bookmark_docs(tables.get(BOOKMARKS, {}), mark_docs)
+            if note_table is not None:
+                tables[NOTES] = note_table
+            if mark_table is not None:
+                tables[BOOKMARKS] = mark_table
+            if note_table is not None or mark_table is not None:
+                self._storage.write(tables)
+        return MergeResult(note_out, mark_out)
 
     # -- app state ---------------------------------------------------------------
 

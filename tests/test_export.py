@@ -336,6 +336,9 @@ def test_import_export_counts_with_a_fake_store():
             self.marks.add(key)
             return "added"
 
+        def merge_many(self, notes, bookmarks):
+            return [self.merge_note(n) for n in notes], [self.merge_bookmark(b) for b in bookmarks]
+
     parsed = ex.parse_export(ex.render_export("json", ex.select("all", BOOKMARKS, NOTES, STATE), None, NOW))
     fake = Fake()
     first = ex.import_export(fake, parsed)
