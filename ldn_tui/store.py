@@ -50,20 +50,22 @@ from tinydb.table import Table
 from ldn_tui.models import AppState, Bookmark, Note
 from ldn_tui.storage import (
     DIR_MODE,
+    TEMP_SUFFIX,
+    AtomicJSONStorage,
+    InterProcessLock,
+    LockTimeout,
+    temp_prefix,
+    write_new_private_file,
+)
+from ldn_tui.store_format import (
     MIGRATIONS,
     NOTE_FIELDS,
     SCHEMA_VERSION,
     STATE_TYPES,
-    TEMP_SUFFIX,
-    AtomicJSONStorage,
     DamagedFile,
-    InterProcessLock,
     LoadInfo,
-    LockTimeout,
     empty_tables,
     load_tables,
-    temp_prefix,
-    write_new_private_file,
 )
 
 __all__ = [

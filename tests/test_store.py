@@ -1,4 +1,4 @@
-"""Unit tests for the reader's data store (ldn_tui.store, ldn_tui.storage)."""
+"""Unit tests for the reader's data store (ldn_tui.store, ldn_tui.storage, ldn_tui.store_format)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from ldn_tui import storage as storage_mod
 from ldn_tui import store as store_mod
+from ldn_tui import store_format as format_mod
 from ldn_tui.models import AppState, Bookmark, Note
 from ldn_tui.store import (
     DB_NAME,
@@ -420,8 +421,8 @@ _field_values = st.one_of(st.text(max_size=3), st.none(), st.integers(), st.bool
 _records = st.dictionaries(
     st.one_of(st.from_regex(r"\A[0-9]{1,3}\Z"), st.text(max_size=3)),
     st.one_of(
-        st.fixed_dictionaries({f: st.text(max_size=3) for f in storage_mod.BOOKMARK_FIELDS}),
-        st.dictionaries(st.sampled_from(storage_mod.BOOKMARK_FIELDS), _field_values),
+        st.fixed_dictionaries({f: st.text(max_size=3) for f in format_mod.BOOKMARK_FIELDS}),
+        st.dictionaries(st.sampled_from(format_mod.BOOKMARK_FIELDS), _field_values),
         _field_values,
     ),
     max_size=5,
@@ -431,13 +432,13 @@ _records = st.dictionaries(
 @settings(max_examples=200, deadline=None)
 @given(table=_records)
 def test_fast_record_check_agrees_with_the_plain_one(table: dict) -> None:
-    fields = storage_mod.BOOKMARK_FIELDS
+    fields = format_mod.BOOKMARK_FIELDS
     expected = {
         k: d for k, d in table.items()
         if k.isdigit() and k.isascii() and type(d) is dict and all(type(d.get(f)) is str for f in fields)
     }  # fmt: skip
     problems: list[str] = []
-    assert storage_mod._check_records("bookmarks", table, fields, problems) == expected
+    assert format_mod._check_records("bookmarks", table, fields, problems) == expected
     assert bool(problems) == (len(expected) != len(table))
 
 
@@ -541,8 +542,8 @@ def test_migrations_chain_step_by_step(data_dir: Path, monkeypatch) -> None:
             doc["text"] = doc["text"].upper()
         return raw_dict
 
-    monkeypatch.setattr(storage_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(storage_mod.MIGRATIONS, 1, v1_to_v2)
+    monkeypatch.setattr(format_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(format_mod.MIGRATIONS, 1, v1_to_v2)
     data_dir.mkdir()
     v0_note = {k: v for k, v in GOOD_NOTE.items() if k != "updated"}
     (data_dir / DB_NAME).write_text(json.dumps({"notes": {"1": v0_note}}))
@@ -781,7 +782,7 @@ _edits = st.lists(
 @given(start=st.dictionaries(st.from_regex(r"\A[1-9][0-9]{0,2}\Z"), _docs, max_size=6), edits=_edits)
 def test_serialiser_matches_json_dumps_through_tinydb_like_edits(start: dict, edits: list) -> None:
     """Every write must equal a plain json.dumps, whatever happened before."""
-    s = storage_mod.AtomicJSONStorage(Path("/nonexistent"), storage_mod.load_tables, storage_mod.empty_tables)
+    s = storage_mod.AtomicJSONStorage(Path("/nonexistent"), format_mod.load_tables, format_mod.empty_tables)
     data = {"meta": {"1": {"schema": 1}}, "notes": start}
 
     def check() -> None:
