@@ -217,18 +217,16 @@ class ReaderScreen(Screen):
             self.notify(f"There is no pane {number}.", timeout=2)
 
     def action_back(self) -> None:
-        self._remember_position()
-        location = self.history.back()
-        if location is None:
-            self.notify("Nothing to go back to.", timeout=2)
-            return
-        self._return_to(location)
+        self._step_history(self.history.back, "back")
 
     def action_forward(self) -> None:
+        self._step_history(self.history.forward, "forward")
+
+    def _step_history(self, step, direction: str) -> None:
         self._remember_position()
-        location = self.history.forward()
+        location = step()
         if location is None:
-            self.notify("Nothing to go forward to.", timeout=2)
+            self.notify(f"Nothing to go {direction} to.", timeout=2)
             return
         self._return_to(location)
 

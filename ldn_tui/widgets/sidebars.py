@@ -16,15 +16,42 @@ from textual.widgets.option_list import Option
 from ..models import PaneMeta
 
 
-class PaneList(OptionList):
-    """The list of panes, numbered for the ``1``-``9`` keys."""
+class _Chooser(OptionList):
+    """An OptionList whose entries are ids; picking one posts ``Chosen``."""
 
     class Chosen(Message):
+        """The reader picked an entry (``value`` is its id)."""
+
+        def __init__(self, value: str) -> None:
+            self.value = value
+            super().__init__()
+
+    def highlight_id(self, option_id: str) -> None:
+        """Highlight the entry ``option_id`` (quietly; unknown ids are ignored)."""
+        if not option_id:
+            return
+        with self.prevent(OptionList.OptionHighlighted):
+            try:
+                self.highlighted = self.get_option_index(option_id)
+            except Exception:  # an unknown id: leave the highlight alone
+                pass
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(event.option.id))
+
+
+class PaneList(_Chooser):
+    """The list of panes, numbered for the ``1``-``9`` keys."""
+
+    class Chosen(_Chooser.Chosen):
         """The reader picked a pane."""
 
-        def __init__(self, pane_id: str) -> None:
-            self.pane_id = pane_id
-            super().__init__()
+        @property
+        def pane_id(self) -> str:
+            return self.value
 
     def __init__(self, panes: tuple[PaneMeta, ...], **kwargs) -> None:
         options = []
@@ -36,20 +63,10 @@ class PaneList(OptionList):
 
     def select_pane(self, pane_id: str) -> None:
         """Highlight ``pane_id`` without posting Chosen."""
-        with self.prevent(OptionList.OptionHighlighted):
-            try:
-                self.highlighted = self.get_option_index(pane_id)
-            except Exception:  # an unknown id: leave the highlight alone
-                pass
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(self.Chosen(event.option.id))
+        self.highlight_id(pane_id)
 
 
-class TableOfContents(OptionList):
+class TableOfContents(_Chooser):
     """Headings of the current pane; picking one jumps to it."""
 
     BINDINGS = [Binding("escape,t", "close", "Close contents")]
@@ -60,12 +77,12 @@ class TableOfContents(OptionList):
     def action_close(self) -> None:
         self.post_message(self.Closed())
 
-    class Chosen(Message):
+    class Chosen(_Chooser.Chosen):
         """The reader picked a heading."""
 
-        def __init__(self, slug: str) -> None:
-            self.slug = slug
-            super().__init__()
+        @property
+        def slug(self) -> str:
+            return self.value
 
     def show_headings(self, headings: list[tuple[int, str, int, str]], markers: dict[str, str]) -> None:
         """Replace the entries with ``(line, slug, level, text)`` headings."""
@@ -79,16 +96,4 @@ class TableOfContents(OptionList):
 
     def select_slug(self, slug: str) -> None:
         """Highlight the heading being read."""
-        if not slug:
-            return
-        with self.prevent(OptionList.OptionHighlighted):
-            try:
-                self.highlighted = self.get_option_index(slug)
-            except Exception:
-                pass
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(self.Chosen(event.option.id))
+        self.highlight_id(slug)
