@@ -548,7 +548,8 @@ async def test_resize_keeps_the_heading_being_read(app, fixture_content):
         for size in [(40, 12), (300, 100), SIZE]:
             await pilot.resize_terminal(*size)
             await settle(pilot)
-            assert ldn.reader.view.current_heading()[0] == "background", size
+            view = ldn.reader.view
+            assert view.current_heading()[0] == "background", (size, place(ldn), view.heading_rows[:3], view.max_scroll_y)
 
 
 # -- first-start notice ---------------------------------------------------------------------
