@@ -24,6 +24,8 @@ DOMAIN = [
     "ldn_tui.paths",
     "ldn_tui.textsafe",
     "ldn_tui.store",
+    "ldn_tui.store_session",
+    "ldn_tui.store_records",
     "ldn_tui.storage",
     "ldn_tui.store_format",
     "ldn_tui.export",

@@ -1,4 +1,5 @@
-"""Unit tests for the reader's data store (ldn_tui.store, ldn_tui.storage, ldn_tui.store_format)."""
+"""Unit tests for the reader's data store (ldn_tui.store and the modules under it:
+store_session, store_records, store_format, storage)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ldn_tui import storage as storage_mod
-from ldn_tui import store as store_mod
 from ldn_tui import store_format as format_mod
+from ldn_tui import store_session as session_mod
 from ldn_tui.models import AppState, Bookmark, Note
 from ldn_tui.store import (
     DB_NAME,
@@ -469,7 +470,7 @@ def test_unbackupable_damage_goes_read_only_and_touches_nothing(data_dir: Path, 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_mod, "write_new_private_file", no_space)
+    monkeypatch.setattr(session_mod, "write_new_private_file", no_space)
     with Store.open(data_dir) as s:
         assert s.read_only and "could not be backed up" in s.warning
         assert s.notes() == []
@@ -623,7 +624,7 @@ def test_read_only_notes_file(data_dir: Path, monkeypatch) -> None:
     os.chmod(path, 0o400)
     if IS_ROOT:  # root may write anything; pretend the permission bits count
         real_access = os.access
-        monkeypatch.setattr(store_mod.os, "access", lambda p, m: False if Path(p) == path else real_access(p, m))
+        monkeypatch.setattr(session_mod.os, "access", lambda p, m: False if Path(p) == path else real_access(p, m))
     with Store.open(data_dir) as s:
         assert s.read_only and "read-only" in s.warning
         assert s.notes() == [note]
@@ -653,7 +654,7 @@ def test_lock_held_through_open_gives_read_only_session(data_dir: Path, monkeypa
     import fcntl
 
     Store.open(data_dir).close()
-    monkeypatch.setattr(store_mod, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(session_mod, "LOCK_TIMEOUT", 0.05)
     fd = os.open(data_dir / LOCK_NAME, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -739,7 +740,7 @@ def test_two_instances_see_each_others_writes(data_dir: Path) -> None:
 def test_busy_lock_gives_plain_error(store: Store, data_dir: Path, monkeypatch) -> None:
     import fcntl
 
-    monkeypatch.setattr(store_mod, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(session_mod, "LOCK_TIMEOUT", 0.05)
     fd = os.open(data_dir / LOCK_NAME, os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
