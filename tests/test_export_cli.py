@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ldn_tui import export as ex
+from ldn_tui import export_files
 from ldn_tui.__main__ import main
 from ldn_tui.content import load_library
 from ldn_tui.models import AppState, Bookmark, Note
@@ -167,14 +168,14 @@ def test_destination_is_a_directory(data, out, capsys):
 
 def test_unwritable_directory(data, out, monkeypatch, capsys):
     # Simulated: the tests may run as root, which can write anywhere.
-    real_mkstemp = ex.tempfile.mkstemp
+    real_mkstemp = export_files.tempfile.mkstemp
 
     def refuse(*args, dir=None, **kwargs):
         if Path(dir) == out:
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_mkstemp(*args, dir=dir, **kwargs)
 
-    monkeypatch.setattr(ex.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(export_files.tempfile, "mkstemp", refuse)
     assert run(*export_args(data, "-o", str(out / "x.md"))) == 1
     assert "permission denied" in one_error_line(capsys)
     assert list(out.iterdir()) == []
@@ -182,7 +183,7 @@ def test_unwritable_directory(data, out, monkeypatch, capsys):
 
 def test_disk_full_leaves_no_partial_file(data, out, monkeypatch, capsys):
     ours: set[int] = set()
-    real_mkstemp, real_write = ex.tempfile.mkstemp, os.write
+    real_mkstemp, real_write = export_files.tempfile.mkstemp, os.write
 
     def mkstemp(*args, dir=None, **kwargs):
         fd, name = real_mkstemp(*args, dir=dir, **kwargs)
@@ -198,8 +199,8 @@ def test_disk_full_leaves_no_partial_file(data, out, monkeypatch, capsys):
             return real_write(fd, bytes(data[:100]))  # a partial file really exists for a moment
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(ex.tempfile, "mkstemp", mkstemp)
-    monkeypatch.setattr(ex.os, "write", write)
+    monkeypatch.setattr(export_files.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(export_files.os, "write", write)
     path = out / "x.json"
     assert run(*export_args(data, "-f", "json", "-s", "all", "-o", str(path))) == 1
     assert "disk is full" in one_error_line(capsys)
@@ -214,7 +215,7 @@ def test_disk_full_with_force_keeps_the_old_file(data, out, monkeypatch, capsys)
     def fsync(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(ex.os, "fsync", fsync)
+    monkeypatch.setattr(export_files.os, "fsync", fsync)
     assert run(*export_args(data, "-o", str(path), "--force")) == 1
     assert "disk is full" in one_error_line(capsys)
     assert path.read_text() == "previous export"
