@@ -144,8 +144,14 @@ class LdnApp(App[int]):
             self._position_timer.stop()
         self._position_timer = self.set_timer(POSITION_DELAY, self.flush_position)
 
-    def flush_position(self) -> None:
-        """Write the reading position now, if it changed."""
+    def flush_position(self, final: bool = False) -> None:
+        """Write the reading position now, if it changed (``final``: take
+        it from the view, so scrolling within a section is kept too)."""
+        if final and self.screen_stack:
+            reader = self.reader
+            if reader.pane_id and reader.view.rendered is not None:
+                slug, _ = reader.view.current_heading()
+                self._position = (reader.pane_id, slug, int(reader.view.scroll_y))
         if self._position is None:
             return
         pane_id, slug, y = self._position
@@ -153,11 +159,11 @@ class LdnApp(App[int]):
         self._write_state(last_pane=pane_id, last_slug=slug, scroll_y=y)
 
     async def action_quit(self) -> None:
-        self.flush_position()
+        self.flush_position(final=True)
         self.exit(0)
 
     def on_unmount(self) -> None:
-        self.flush_position()
+        self.flush_position(final=True)
         if self.store is not None:
             self.store.close()
 

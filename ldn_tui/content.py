@@ -72,6 +72,7 @@ def parse_front_matter(
         return None, text
     values: dict[str, tuple[str, int]] = {}
     end = None
+    before_loop = len(problems)
     for index in range(1, len(lines)):
         line = lines[index]
         lineno = index + 1
@@ -92,6 +93,9 @@ def parse_front_matter(
             problems.append(Problem(path, lineno, f"front matter key {key!r} given twice"))
         values[key] = (value.strip().strip('"').strip("'"), lineno)
     if end is None:
+        # Without a closing line every body line looked like bad front
+        # matter: report the one real problem only.
+        del problems[before_loop:]
         problems.append(Problem(path, 1, "front matter is not closed: add a '---' line after it"))
         return None, text
     body = "\n".join(lines[end + 1 :])

@@ -249,3 +249,52 @@ def test_unwritable_cache_dir_is_not_an_error(fixture_content, tmp_path):
     blocker.write_text("not a directory")
     doc_cache.save(load_library(fixture_content), blocker)  # must not raise
     assert not Path(blocker, "cache").exists()
+
+
+# -- reading position and front matter -------------------------------------------
+
+
+async def test_position_within_a_section_survives_a_restart(app, fixture_content, tmp_path):
+    page = fixture_content / "alpha.md"
+    page.write_text(
+        page.read_text(encoding="utf-8")
+        + "\n\n## Long section\n\n"
+        + "\n\n".join(f"Paragraph {n} of a long section." for n in range(60)),
+        encoding="utf-8",
+    )
+    data = tmp_path / "position-data"
+    first = app(data_dir=seen(data))
+    async with first.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("G")  # the end: deep inside one section
+        await settle(pilot)
+        end = int(first.reader.view.scroll_y)
+        assert end > 10
+        await pilot.press("k", "k", "k")  # scroll within the section only
+        await settle(pilot)
+        where = int(first.reader.view.scroll_y)
+        assert where == end - 3
+        await pilot.press("q")
+    second = app(data_dir=data)
+    async with second.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        assert second.reader.pane_id == "alpha"
+        assert int(second.reader.view.scroll_y) == where
+
+
+def seen(path: Path) -> Path:
+    store = Store.open(path)
+    store.set_state(notice_seen=True)
+    store.close()
+    return path
+
+
+def test_unclosed_front_matter_is_one_problem(fixture_content, capsys):
+    from ldn_tui.__main__ import main
+
+    page = fixture_content / "beta.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("---\n\n## Key points", "\n## Key points", 1), encoding="utf-8")
+    assert main(["check", "--content", str(fixture_content)]) == 1
+    lines = [line for line in capsys.readouterr().out.splitlines() if "beta.md" in line]
+    assert lines == [f"{page}:1: front matter is not closed: add a '---' line after it"]
