@@ -36,13 +36,8 @@ from .export_files import (  # noqa: F401 - re-exported
     check_destination,
     write_file_atomic,
 )
-from .export_formats import (
-    build_outline,
-    render_csv,
-    render_html,
-    render_json,
-    render_markdown,
-)
+from .export_formats import render_csv, render_html, render_json, render_markdown
+from .export_outline import build_outline
 from .importer import (  # noqa: F401 - re-exported
     MAX_IMPORT_BYTES,
     SUPPORTED_KEYWORDS,

@@ -29,6 +29,8 @@ DOMAIN = [
     "ldn_tui.storage",
     "ldn_tui.store_format",
     "ldn_tui.export",
+    "ldn_tui.export_formats",
+    "ldn_tui.export_outline",
     "ldn_tui.export_files",
     "ldn_tui.importer",
     "ldn_tui.search",
