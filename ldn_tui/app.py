@@ -71,25 +71,51 @@ class LdnApp(App[int]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     def start(self) -> None:
-        """Open the store and show where the reader left off (called by the
-        reader screen once it is mounted)."""
+        """Show where the reader left off (called by the reader screen once
+        it is mounted), then open the store.
+
+        The first frame is painted from the saved state read directly from
+        the file (:func:`~ldn_tui.store_format.peek_state`); the store itself
+        (locks, checks, repairs, warnings) opens right after that frame, so
+        its cost is not on the way to the reader's first sight of the pane.
+        """
         if self._cached_documents is None:
             from . import doc_cache
 
             self._cached_documents = doc_cache.load(self.library, self.data_dir)
-        state = self._open_store()
-        if state is not None and state.theme and state.theme in self.available_themes:
-            self.theme = state.theme
+        if self.store is not None:
+            state = self.store.state()
+            saved = {"theme": state.theme, "last_pane": state.last_pane, "last_slug": state.last_slug, "scroll_y": state.scroll_y}
+        else:
+            from .store_format import DB_NAME, peek_state
+
+            saved = peek_state(self.data_dir / DB_NAME) or {}
+        theme = saved.get("theme")
+        if theme and theme in self.available_themes:
+            self.theme = theme
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        first = self.library.panes[0].id
-        pane, slug, y = first, "", 0
-        if state is not None and state.last_pane and self.library.pane(state.last_pane):
-            pane, slug, y = state.last_pane, state.last_slug, state.scroll_y
+        pane, slug, y = self.library.panes[0].id, "", 0
+        last = saved.get("last_pane")
+        if last and self.library.pane(last):
+            pane, slug, y = last, saved.get("last_slug", ""), int(saved.get("scroll_y", 0))
         self.reader.show_pane(pane, y=y, slug="" if y else slug)
-        if state is None or not state.notice_seen:
+        self.call_after_refresh(self._store_opened)
+
+    def _store_opened(self) -> None:
+        """Open the store after the first frame; markers, warnings, notice."""
+        state = self._open_store()
+        self.reader.refresh_markers()
+        if not state.notice_seen:
             from .screens.dialogs import NoticeScreen
 
             self.push_screen(NoticeScreen(), self._notice_done)
+
+    def _need_store(self):
+        """The store, opened now if the first frame has not opened it yet
+        (an action can come before that)."""
+        if self.store is None:
+            self._open_store()
+        return self.store
 
     def _open_store(self):
         """Open the store (never raises); tell the reader about any problem."""
@@ -97,8 +123,8 @@ class LdnApp(App[int]):
             from .store import Store
 
             self.store = Store.open(self.data_dir)
-        if self.store.warning:
-            self.notify(self.store.warning, title="Your notes", severity="warning", timeout=20)
+            if self.store.warning:
+                self.notify(self.store.warning, title="Your notes", severity="warning", timeout=20)
         return self.store.state()
 
     def panes_ready(self) -> None:
@@ -130,10 +156,11 @@ class LdnApp(App[int]):
         self._write_state(theme=theme.name)
 
     def _write_state(self, **changes) -> None:
-        if self.store is None or self.store.read_only:
+        store = self._need_store()
+        if store.read_only:
             return
         try:
-            self.store.set_state(**changes)
+            store.set_state(**changes)
         except Exception as error:  # noqa: BLE001 - the reader must keep reading
             self.notify(f"Could not save your reading position: {error}", severity="warning")
 
@@ -240,8 +267,7 @@ class LdnApp(App[int]):
 
     def notes_for(self, pane_id: str) -> list[tuple[Note, bool]]:
         """The notes of a pane in reading order, each with an orphaned flag."""
-        if self.store is None:
-            return []
+        self._need_store()
         document = self.library.document(pane_id)
         order = {h.slug: i for i, h in enumerate(document.headings)}
         notes = self.store.notes(pane_id)
@@ -253,10 +279,8 @@ class LdnApp(App[int]):
 
     def toggle_bookmark(self, pane_id: str, slug: str, heading: str) -> None:
         """Bookmark the heading being read, or remove its bookmark."""
-        if self.store is None:
-            return
         try:
-            added = self.store.toggle_bookmark(pane_id, slug, heading)
+            added = self._need_store().toggle_bookmark(pane_id, slug, heading)
         except Exception as error:  # noqa: BLE001 - StoreError and OSError alike
             self._store_error(error)
             return
@@ -274,7 +298,7 @@ class LdnApp(App[int]):
         """Open the note editor on a heading (its latest note, or a new one)."""
         from .screens.note_editor import NoteEditor
 
-        existing = [n for n in (self.store.notes(pane_id) if self.store else []) if n.slug == slug]
+        existing = [n for n in self._need_store().notes(pane_id) if n.slug == slug]
         note = existing[-1] if existing else None
         self.push_screen(NoteEditor(pane_id, slug, heading, note))
 
@@ -282,7 +306,7 @@ class LdnApp(App[int]):
         """Open the note editor on an existing note."""
         from .screens.note_editor import NoteEditor
 
-        note = self.store.get_note(note_id) if self.store else None
+        note = self._need_store().get_note(note_id)
         if note is None:
             self.notify("That note is no longer there.", severity="warning")
             return
@@ -291,8 +315,7 @@ class LdnApp(App[int]):
     def save_note(self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str) -> Note | None:
         """Save a note (new when ``note_id`` is None). None when it failed:
         the editor then keeps the text and says so."""
-        if self.store is None:
-            return None
+        self._need_store()
         try:
             if note_id is None:
                 note = self.store.add_note(pane_id, slug, heading, text)
@@ -306,10 +329,8 @@ class LdnApp(App[int]):
 
     def delete_note(self, note_id: str) -> bool:
         """Delete a note (callers ask the reader first)."""
-        if self.store is None:
-            return False
         try:
-            self.store.delete_note(note_id)
+            self._need_store().delete_note(note_id)
         except Exception as error:  # noqa: BLE001
             self._store_error(error)
             return False
@@ -362,7 +383,7 @@ class LdnApp(App[int]):
         from .export import DestinationExists, ExportError, write_export
 
         try:
-            bookmarks, notes, state = self.store.snapshot() if self.store else ([], [], None)
+            bookmarks, notes, state = self._need_store().snapshot()
             path = write_export(request, self.library, bookmarks, notes, state)
         except DestinationExists as error:
             self.call_from_thread(self._ask_overwrite, request, error)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 
@@ -34,6 +35,8 @@ class DamagedFile(Exception):
 
 #: The schema this build reads and writes.
 SCHEMA_VERSION = 1
+#: The database file's name in the data directory.
+DB_NAME = "ldn-tui.json"
 
 NOTE_FIELDS = ("id", "pane_id", "slug", "heading", "text", "created", "updated")
 BOOKMARK_FIELDS = ("pane_id", "slug", "heading", "created")
@@ -181,3 +184,32 @@ def load_tables(obj: Any) -> tuple[dict, LoadInfo]:
         else:
             tables[name] = table  # unknown table: kept as it is
     return tables, LoadInfo(version, migrated_from, tuple(problems))
+
+
+def peek_state(path: Path) -> dict[str, Any] | None:
+    """The saved app state, read without locking, repairing or importing the
+    store (the app paints its first frame from it, then opens the store).
+
+    Returns only well-typed known fields, or None when the file is missing,
+    damaged, of another schema or otherwise not plainly readable: the real
+    open that follows deals with all of those.
+    """
+    import json
+
+    try:
+        obj = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if type(obj) is not dict:
+        return None
+    meta = obj.get("meta")
+    versions = [d.get("schema") for d in meta.values() if type(d) is dict] if type(meta) is dict else []
+    if versions != [SCHEMA_VERSION]:
+        return None
+    table = obj.get("state")
+    if type(table) is not dict or len(table) != 1:
+        return None
+    doc = next(iter(table.values()))
+    if type(doc) is not dict:
+        return None
+    return {f: doc[f] for f, types in STATE_TYPES.items() if f in doc and type(doc[f]) in types}

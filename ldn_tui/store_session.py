@@ -32,10 +32,9 @@ from ldn_tui.storage import (
     temp_prefix,
     write_new_private_file,
 )
-from ldn_tui.store_format import SCHEMA_VERSION, DamagedFile, LoadInfo, empty_tables, load_tables
+from ldn_tui.store_format import DB_NAME, SCHEMA_VERSION, DamagedFile, LoadInfo, empty_tables, load_tables
 from ldn_tui.store_records import BOOKMARKS, NOTES, StoreBusy, StoreError, StoreReadOnly
 
-DB_NAME = "ldn-tui.json"
 LOCK_NAME = "ldn-tui.lock"
 #: seconds to wait for another ldn-tui holding the lock before giving up
 LOCK_TIMEOUT = 10.0
