@@ -34,6 +34,8 @@ DOMAIN = [
     "ldn_tui.export_files",
     "ldn_tui.importer",
     "ldn_tui.search",
+    "ldn_tui.search_index",
+    "ldn_tui.search_text",
 ]
 
 
