@@ -155,9 +155,9 @@ def _merge(data: Path, export, dry_run: bool) -> int:
         try:
             report = import_export(store, export, dry_run=dry_run)
         except (StoreError, ValueError, TypeError) as error:
-            return _fail(
-                f"import stopped part-way ({error}); run it again to finish: nothing is duplicated"
-            )
+            # Notes and bookmarks merge in one write (all or nothing); only
+            # the app state, merged after them, can be left behind.
+            return _fail(f"import failed ({error}); run it again: nothing is duplicated")
     finally:
         store.close()
     for line in report.lines():
