@@ -8,6 +8,7 @@ Textual is imported only when the app actually runs, so ``check`` and
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -77,7 +78,21 @@ def run_check(content: Path) -> int:
 
 
 def run_app(content: Path, data: Path) -> int:
-    """Load the content and run the app; a content error is one clear line."""
+    """Load the content and run the app; a content error is one clear line.
+
+    Start-up creates tens of thousands of long-lived objects (Textual's
+    modules, the parsed panes, the widgets) and almost no garbage, so the
+    cyclic garbage collector would only rescan them: it is paused until the
+    first frame is on screen (:meth:`LdnApp.settle_memory` resumes it).
+    """
+    gc.disable()
+    try:
+        return _run_app(content, data)
+    finally:
+        gc.enable()
+
+
+def _run_app(content: Path, data: Path) -> int:
     from . import doc_cache
     from .content import ContentError, load_library
 

@@ -6,6 +6,7 @@ app to change anything stored, so every write goes through one place.
 
 from __future__ import annotations
 
+import gc
 from functools import partial
 from pathlib import Path
 from typing import Iterable
@@ -24,6 +25,8 @@ from .widgets.document_view import DocumentView
 DEFAULT_THEME = "nord"
 #: How long the reading position waits before it is written (seconds).
 POSITION_DELAY = 1.0
+#: How long after the first frame the garbage collector resumes (seconds).
+SETTLE_DELAY = 0.5
 
 
 def _search_provider():
@@ -59,7 +62,9 @@ class LdnApp(App[int]):
         #: the search index (built in the background after start-up); the
         #: search screen and the palette's SearchProvider read it
         self.search_index = None
-        self.theme = DEFAULT_THEME
+        #: the saved state the first frame is painted from
+        self._saved = self._saved_state()
+        self._use_theme(self._saved.get("theme") or DEFAULT_THEME)
 
     # -- start and stop --------------------------------------------------------
     def get_default_screen(self) -> Screen:
@@ -83,16 +88,7 @@ class LdnApp(App[int]):
             from . import doc_cache
 
             self._cached_documents = doc_cache.load(self.library, self.data_dir)
-        if self.store is not None:
-            state = self.store.state()
-            saved = {"theme": state.theme, "last_pane": state.last_pane, "last_slug": state.last_slug, "scroll_y": state.scroll_y}
-        else:
-            from .store_format import DB_NAME, peek_state
-
-            saved = peek_state(self.data_dir / DB_NAME) or {}
-        theme = saved.get("theme")
-        if theme and theme in self.available_themes:
-            self.theme = theme
+        saved = self._saved
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         pane, slug, y = self.library.panes[0].id, "", 0
         last = saved.get("last_pane")
@@ -101,14 +97,57 @@ class LdnApp(App[int]):
         self.reader.show_pane(pane, y=y, slug="" if y else slug)
         self.call_after_refresh(self._store_opened)
 
+    def _saved_state(self) -> dict:
+        """The saved theme and reading position: from the store when one was
+        given, else read straight from the file (the store opens later)."""
+        if self.store is not None:
+            state = self.store.state()
+            return {"theme": state.theme, "last_pane": state.last_pane, "last_slug": state.last_slug, "scroll_y": state.scroll_y}
+        from .store_format import DB_NAME, peek_state
+
+        return peek_state(self.data_dir / DB_NAME) or {}
+
+    def _use_theme(self, name: str) -> None:
+        """Start in theme ``name`` (before the stylesheet is parsed).
+
+        Setting :attr:`theme` here would parse the whole stylesheet twice
+        on the way to the first frame (its watcher re-parses every rule), so
+        the value is set quietly and what the watcher would change is done
+        by hand: the CSS variables, the dark/light classes and the colour
+        mapping for ANSI colours.
+        """
+        if name not in self.available_themes:
+            name = DEFAULT_THEME
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        self.set_class(True, f"-theme-{name}", update=False)
+        self.set_class(dark, "-dark-mode", update=False)
+        self.set_class(not dark, "-light-mode", update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self._refresh_truecolor_filter(self.ansi_theme)
+
     def _store_opened(self) -> None:
         """Open the store after the first frame; markers, warnings, notice."""
+        if not gc.isenabled():
+            self.set_timer(SETTLE_DELAY, self.settle_memory)
         state = self._open_store()
         self.reader.refresh_markers()
         if not state.notice_seen:
             from .screens.dialogs import NoticeScreen
 
             self.push_screen(NoticeScreen(), self._notice_done)
+
+    def settle_memory(self) -> None:
+        """Resume the garbage collector that ``ldn-tui`` paused for start-up.
+
+        One full collection frees what start-up left behind; the survivors
+        (modules, parsed panes, the reader's widgets) live as long as the app,
+        so they are frozen out of later collections, which then stay short.
+        """
+        if not gc.isenabled():
+            gc.collect()
+            gc.freeze()
+            gc.enable()
 
     def _need_store(self):
         """The store, opened now if the first frame has not opened it yet

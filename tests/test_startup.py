@@ -1,0 +1,107 @@
+"""Start-up: the saved theme is in place before the first frame, and the
+garbage collector that ``ldn-tui`` pauses for start-up comes back."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from textual.color import Color
+
+from conftest import SIZE, ready, seen_data_dir
+from ldn_tui.app import DEFAULT_THEME, SETTLE_DELAY
+from ldn_tui.store import Store
+
+
+def saved_theme(path: Path, theme: str) -> Path:
+    seen_data_dir(path)
+    store = Store.open(path)
+    try:
+        store.set_state(theme=theme)
+    finally:
+        store.close()
+    return path
+
+
+def screen_background(app) -> Color:
+    return app.screen.styles.background
+
+
+async def test_saved_light_theme_is_used_from_the_first_frame(app, tmp_path):
+    ldn = app(data_dir=saved_theme(tmp_path / "light", "textual-light"))
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert ldn.theme == "textual-light"
+        assert ldn.has_class("-light-mode") and not ldn.has_class("-dark-mode")
+        assert ldn.has_class("-theme-textual-light")
+        # The stylesheet was parsed with the light theme's variables.
+        assert screen_background(ldn) == Color.parse(ldn.current_theme.background)
+
+
+async def test_default_theme_when_nothing_or_nonsense_is_saved(app, tmp_path):
+    for data in (None, saved_theme(tmp_path / "odd", "no-such-theme")):
+        ldn = app(data_dir=data) if data else app()
+        async with ldn.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            assert ldn.theme == DEFAULT_THEME
+            assert ldn.has_class("-dark-mode")
+            assert screen_background(ldn) == Color.parse(ldn.current_theme.background)
+
+
+async def test_theme_change_is_saved_and_used_next_time(app, tmp_path):
+    data = seen_data_dir(tmp_path / "change")
+    first = app(data_dir=data)
+    async with first.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        first.theme = "gruvbox"
+        await pilot.pause()
+        assert screen_background(first) == Color.parse(first.current_theme.background)
+        await pilot.press("q")
+    store = Store.open(data)
+    try:
+        assert store.state().theme == "gruvbox"
+    finally:
+        store.close()
+    second = app(data_dir=data)
+    async with second.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert second.theme == "gruvbox"
+
+
+async def test_the_paused_garbage_collector_resumes_after_the_first_frame(app):
+    ldn = app()
+    gc.disable()  # as run_app does
+    try:
+        async with ldn.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            for _ in range(int(SETTLE_DELAY / 0.05) + 40):
+                if gc.isenabled():
+                    break
+                await pilot.pause(0.05)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+async def test_an_enabled_garbage_collector_is_left_alone(app):
+    ldn = app()
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.pause(SETTLE_DELAY + 0.2)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == frozen  # nothing frozen
+
+
+def test_run_app_turns_the_collector_back_on_after_a_content_error(tmp_path, capsys):
+    from ldn_tui.__main__ import run_app
+
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "alpha.md").write_text("---\nid: alpha\n", encoding="utf-8")
+    assert gc.isenabled()
+    assert run_app(broken, tmp_path / "data") == 1
+    assert gc.isenabled()
+    assert "ldn-tui:" in capsys.readouterr().err
