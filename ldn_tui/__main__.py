@@ -7,17 +7,22 @@ Textual is imported only when the app actually runs, so ``check`` and
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .paths import content_dir, data_dir
 
+if TYPE_CHECKING:
+    import argparse
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``ldn-tui`` and its subcommands."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="ldn-tui",
         description=(
@@ -115,6 +120,12 @@ def _run_app(content: Path, data: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ldn-tui`` console script and ``python -m ldn_tui``."""
+    if argv is None:
+        argv = sys.argv[1:]
+    if not argv:
+        # Plain ``ldn-tui``, the usual start: no options to parse, so the
+        # app starts without importing and building the parser.
+        return run_app(content_dir(None), data_dir(None))
     parser = build_parser()
     args = parser.parse_args(argv)
     content = content_dir(getattr(args, "content", None))

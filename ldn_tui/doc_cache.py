@@ -5,8 +5,11 @@ parsing the first pane is a fifth of the app's start-up budget. After a run
 has parsed every pane (in the background), the documents are pickled into
 ``<data dir>/cache/``; the next start loads them in a millisecond or two.
 
-The file is named by a hash of the app version, the parser's code, every
-pane body and the references file, so any change misses the cache. Loading only
+The file is named by a checksum of the app version, the parser's code,
+every pane body and the references file, so any change misses the cache
+(zlib's CRC-32 and Adler-32 together with the length: a change that keeps
+all three is vanishingly unlikely, and ``hashlib`` would add its OpenSSL
+start-up to the app's). Loading only
 accepts the frozen dataclasses of :mod:`ldn_tui.models` (a restricted
 unpickler), and any problem (missing, damaged, foreign) just means "parse
 as usual". Writes are atomic. No Textual imports here.
@@ -14,11 +17,11 @@ as usual". Writes are atomic. No Textual imports here.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import pickle
 import tempfile
+import zlib
 from pathlib import Path
 
 from . import __version__, models
@@ -40,7 +43,8 @@ _CODE = (Path(__file__).with_name("document.py"), Path(__file__).with_name("mode
 def cache_key(library: Library) -> str:
     """A hash of everything the parsed documents depend on: the parser's own
     code, every pane body and the references file."""
-    digest = hashlib.sha256(__version__.encode())
+    digest = _Checksum()
+    digest.update(__version__.encode())
     for source in _CODE:
         digest.update(source.read_bytes())
     for pane in library.panes:
@@ -51,7 +55,22 @@ def cache_key(library: Library) -> str:
         digest.update(references.read_bytes())
     except OSError:
         pass
-    return digest.hexdigest()[:24]
+    return digest.hexdigest()
+
+
+class _Checksum:
+    """CRC-32, Adler-32 and length of everything passed to :meth:`update`."""
+
+    def __init__(self) -> None:
+        self.crc, self.adler, self.length = 0, 1, 0
+
+    def update(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.adler = zlib.adler32(data, self.adler)
+        self.length += len(data)
+
+    def hexdigest(self) -> str:
+        return f"{self.crc:08x}{self.adler:08x}{self.length:08x}"
 
 
 def cache_path(library: Library, data_dir: Path) -> Path:

@@ -105,3 +105,23 @@ def test_run_app_turns_the_collector_back_on_after_a_content_error(tmp_path, cap
     assert run_app(broken, tmp_path / "data") == 1
     assert gc.isenabled()
     assert "ldn-tui:" in capsys.readouterr().err
+
+
+def test_plain_ldn_tui_starts_the_app_without_building_the_parser(monkeypatch, tmp_path):
+    import subprocess
+    import sys
+
+    from ldn_tui import __main__ as cli
+    from ldn_tui.paths import content_dir, data_dir
+
+    calls = []
+    monkeypatch.setattr(cli, "run_app", lambda content, data: calls.append((content, data)) or 0)
+    assert cli.main([]) == 0
+    assert cli.main(["--data-dir", str(tmp_path / "elsewhere")]) == 0
+    assert calls == [(content_dir(None), data_dir(None)), (content_dir(None), tmp_path / "elsewhere")]
+    probe = (
+        "import sys; from ldn_tui import __main__ as cli; cli.run_app = lambda c, d: 0; "
+        "cli.main([]); print('argparse' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
