@@ -1,7 +1,7 @@
 """Start-up time in a real terminal: ldn-tui versus a bare Textual app.
 
-Runs both under tmux at 100x30, alternately, and measures the time from
-launch until the first pane's text (for the bare app: its one line) is on
+Runs both under tmux at 100x30, alternately (ldn-tui by its console
+script, as a reader starts it), and measures the time from launch until the first pane's text (for the bare app: its one line) is on
 screen, polling ``tmux capture-pane``. Prints medians and the ratio
 (target: ldn-tui <= 1.25x the bare app).
 
@@ -110,6 +110,10 @@ def main() -> int:
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is required (apt-get install tmux)")
     python = sys.executable
+    # What a reader types: the console script next to this interpreter
+    # (``python -m ldn_tui`` when the package is not installed).
+    script = Path(python).with_name("ldn-tui")
+    LDN_TUI = [str(script)] if script.exists() else [python, "-m", "ldn_tui"]
     with tempfile.TemporaryDirectory() as tmp:
         empty, full = Path(tmp, "empty"), Path(tmp, "full")
         prepare_data(empty, 0)
@@ -119,8 +123,8 @@ def main() -> int:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
         cases = {
             "bare textual app": ([python, str(HERE / "bare_app.py")], "bare-app-ready", empty),
-            "ldn-tui (empty store)": ([python, "-m", "ldn_tui"], "Last reviewed", empty),
-            "ldn-tui (10,000 notes)": ([python, "-m", "ldn_tui"], "Last reviewed", full),
+            "ldn-tui (empty store)": (LDN_TUI, "Last reviewed", empty),
+            "ldn-tui (10,000 notes)": (LDN_TUI, "Last reviewed", full),
         }
         times: dict[str, list[float]] = {name: [] for name in cases}
         # Warm up once (the OS file cache, Python's bytecode cache, and the

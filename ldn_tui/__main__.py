@@ -7,7 +7,6 @@ Textual is imported only when the app actually runs, so ``check`` and
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,16 +84,16 @@ def run_check(content: Path) -> int:
 def run_app(content: Path, data: Path) -> int:
     """Load the content and run the app; a content error is one clear line.
 
-    Start-up creates tens of thousands of long-lived objects (Textual's
-    modules, the parsed panes, the widgets) and almost no garbage, so the
-    cyclic garbage collector would only rescan them: it is paused until the
-    first frame is on screen (:meth:`LdnApp.settle_memory` resumes it).
+    Start-up runs with interpreter settings tuned for a quick first frame
+    (:mod:`ldn_tui.startup`); the app restores them once that frame is out.
     """
-    gc.disable()
+    from . import startup
+
+    startup.begin()
     try:
         return _run_app(content, data)
     finally:
-        gc.enable()
+        startup.finish(collect=False)
 
 
 def _run_app(content: Path, data: Path) -> int:

@@ -6,7 +6,6 @@ app to change anything stored, so every write goes through one place.
 
 from __future__ import annotations
 
-import gc
 from functools import partial
 from pathlib import Path
 from typing import Iterable
@@ -16,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from . import startup
 from .content import Library
 from .models import Note
 from .screens.reader import ReaderScreen
@@ -25,7 +25,8 @@ from .widgets.document_view import DocumentView
 DEFAULT_THEME = "nord"
 #: How long the reading position waits before it is written (seconds).
 POSITION_DELAY = 1.0
-#: How long after the first frame the garbage collector resumes (seconds).
+#: How long after the first frame start-up settings are undone (seconds;
+#: see :mod:`ldn_tui.startup`).
 SETTLE_DELAY = 0.5
 
 
@@ -128,26 +129,14 @@ class LdnApp(App[int]):
 
     def _store_opened(self) -> None:
         """Open the store after the first frame; markers, warnings, notice."""
-        if not gc.isenabled():
-            self.set_timer(SETTLE_DELAY, self.settle_memory)
+        if startup.active():
+            self.set_timer(SETTLE_DELAY, startup.finish)
         state = self._open_store()
         self.reader.refresh_markers()
         if not state.notice_seen:
             from .screens.dialogs import NoticeScreen
 
             self.push_screen(NoticeScreen(), self._notice_done)
-
-    def settle_memory(self) -> None:
-        """Resume the garbage collector that ``ldn-tui`` paused for start-up.
-
-        One full collection frees what start-up left behind; the survivors
-        (modules, parsed panes, the reader's widgets) live as long as the app,
-        so they are frozen out of later collections, which then stay short.
-        """
-        if not gc.isenabled():
-            gc.collect()
-            gc.freeze()
-            gc.enable()
 
     def _need_store(self):
         """The store, opened now if the first frame has not opened it yet

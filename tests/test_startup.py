@@ -1,14 +1,16 @@
-"""Start-up: the saved theme is in place before the first frame, and the
-garbage collector that ``ldn-tui`` pauses for start-up comes back."""
+"""Start-up: the saved theme and width class are in place before the first
+frame, and the interpreter settings ``ldn-tui`` starts with are undone."""
 
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
 
 from textual.color import Color
 
 from conftest import SIZE, ready, seen_data_dir
+from ldn_tui import startup
 from ldn_tui.app import DEFAULT_THEME, SETTLE_DELAY
 from ldn_tui.store import Store
 
@@ -68,42 +70,47 @@ async def test_theme_change_is_saved_and_used_next_time(app, tmp_path):
         assert second.theme == "gruvbox"
 
 
-async def test_the_paused_garbage_collector_resumes_after_the_first_frame(app):
+async def test_start_up_settings_are_undone_after_the_first_frame(app):
     ldn = app()
-    gc.disable()  # as run_app does
+    interval = sys.getswitchinterval()
+    startup.begin()  # as run_app does
     try:
+        assert not gc.isenabled() and sys.getswitchinterval() == startup.SWITCH_INTERVAL
         async with ldn.run_test(size=SIZE) as pilot:
             await ready(pilot)
             for _ in range(int(SETTLE_DELAY / 0.05) + 40):
-                if gc.isenabled():
+                if not startup.active():
                     break
                 await pilot.pause(0.05)
+            assert not startup.active()
             assert gc.isenabled()
+            assert sys.getswitchinterval() == interval
+            assert gc.get_freeze_count() > 0  # start-up's survivors
     finally:
-        gc.enable()
+        startup.finish(collect=False)
         gc.unfreeze()
 
 
-async def test_an_enabled_garbage_collector_is_left_alone(app):
+async def test_an_app_started_without_them_changes_nothing(app):
     ldn = app()
-    assert gc.isenabled()
+    interval = sys.getswitchinterval()
     frozen = gc.get_freeze_count()
     async with ldn.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.pause(SETTLE_DELAY + 0.2)
-        assert gc.isenabled()
+        assert gc.isenabled() and sys.getswitchinterval() == interval
         assert gc.get_freeze_count() == frozen  # nothing frozen
 
 
-def test_run_app_turns_the_collector_back_on_after_a_content_error(tmp_path, capsys):
+def test_run_app_undoes_the_settings_after_a_content_error(tmp_path, capsys):
     from ldn_tui.__main__ import run_app
 
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "alpha.md").write_text("---\nid: alpha\n", encoding="utf-8")
-    assert gc.isenabled()
+    interval = sys.getswitchinterval()
     assert run_app(broken, tmp_path / "data") == 1
-    assert gc.isenabled()
+    assert gc.isenabled() and sys.getswitchinterval() == interval and not startup.active()
     assert "ldn-tui:" in capsys.readouterr().err
 
 
@@ -125,3 +132,24 @@ def test_plain_ldn_tui_starts_the_app_without_building_the_parser(monkeypatch, t
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+async def test_width_class_is_set_before_the_first_frame(app):
+    from ldn_tui.screens.reader import ReaderScreen
+
+    for size, present, absent in (((60, 20), "-narrow", "-normal"), (SIZE, "-normal", "-narrow")):
+        ldn = app()
+        async with ldn.run_test(size=size) as pilot:
+            await ready(pilot)
+            assert ldn.reader.has_class(present) and not ldn.reader.has_class(absent)
+            # A new reader screen is styled for the width from the start,
+            # not from the first Resize.
+            with ldn._context():
+                fresh = ReaderScreen()
+            assert fresh.has_class(present) and not fresh.has_class(absent)
+    ldn = app()
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert ldn.reader.has_class("-narrow") and not ldn.reader.has_class("-normal")

@@ -57,6 +57,18 @@ class ReaderScreen(Screen):
         super().__init__()
         self.history = History()
         self.pane_id = ""
+        self._set_breakpoint_class()
+
+    def _set_breakpoint_class(self) -> None:
+        """Set the width class (``-narrow``/``-normal``) Textual would set on
+        the first Resize, so the first frame is already styled for this
+        width and that Resize has nothing to restyle."""
+        points = self.HORIZONTAL_BREAKPOINTS
+        if points is None:
+            points = self.app.HORIZONTAL_BREAKPOINTS or []
+        width = self.app.size.width
+        chosen = next((name for edge, name in sorted(points, reverse=True) if width >= edge), None)
+        self.update_classes({name: name == chosen for _, name in points}, update=False)
 
     @property
     def ldn(self) -> LdnApp:
