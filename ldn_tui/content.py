@@ -108,6 +108,10 @@ def parse_front_matter(
     pane_id, id_line = values["id"]
     if not ID_RE.match(pane_id):
         problems.append(Problem(path, id_line, f"id {pane_id!r} must be lower-case letters, digits and hyphens"))
+    elif pane_id != path.stem and path.with_name(f"{pane_id}.md").is_file():
+        problems.append(
+            Problem(path, id_line, f"duplicate id {pane_id!r} (also {pane_id}.md's): use the file name {path.stem!r}")
+        )
     elif pane_id != path.stem:
         problems.append(Problem(path, id_line, f"id {pane_id!r} must match the file name {path.stem!r}"))
     order_text, order_line = values["order"]

@@ -75,10 +75,10 @@ BROKEN = [
     pytest.param(replace("beta.md", "reviewed: 2026-01-03", "reviewed: 2026-13-45"), "beta.md", 6, "is not a date (YYYY-MM-DD)", id="bad-date"),
     pytest.param(replace("beta.md", "id: beta", "id: bravo"), "beta.md", 2, "id 'bravo' must match the file name 'beta'", id="id-not-file-name"),
     # The file stem is the id, so a second file claiming an id is caught
-    # as "id must match the file name" on its id line.
+    # on its id line, named as a duplicate.
     pytest.param(
         both(copy_as("beta.md", "gamma.md", "id: beta", "id: gamma"), replace("beta.md", "id: beta", "id: gamma")),
-        "beta.md", 2, "id 'gamma' must match the file name 'beta'", id="duplicate-id",
+        "beta.md", 2, "duplicate id 'gamma' (also gamma.md's): use the file name 'beta'", id="duplicate-id",
     ),
     pytest.param(replace("beta.md", "[@jones2019]", "[@jones2019; @nobody2000]"), "beta.md", 17, "unknown citation key 'nobody2000'", id="unknown-citation-key"),
     pytest.param(append("references.toml", UNUSED_REFERENCE), "references.toml", 18, "reference 'unused2021' is not cited by any pane", id="unused-reference"),
