@@ -14,6 +14,7 @@ import re
 import threading
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from .models import EVIDENCE_TYPES, Document, PaneMeta, Problem, Reference
 
@@ -237,6 +238,8 @@ class Library:
         self._labels: dict[str, str] | None = None
         self._bodies = bodies
         self._documents: dict[str, Document] = {}
+        #: cached documents not yet unpickled: pane id -> loader (None: damaged)
+        self._loaders: dict[str, Callable[[], Document | None]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -288,27 +291,33 @@ class Library:
         """The Markdown body (after front matter) of a pane."""
         return self._bodies[pane_id]
 
-    def preload(self, documents: dict[str, Document]) -> None:
-        """Use already parsed documents (from the document cache)."""
+    def preload(self, loaders: dict[str, Callable[[], Document | None]]) -> None:
+        """Take documents parsed earlier (the document cache): each pane's
+        loader runs when the pane is first needed; if it returns None, the
+        pane is parsed as usual."""
         with self._lock:
-            for pane_id, document in documents.items():
-                self._documents.setdefault(pane_id, document)
+            for pane_id, loader in loaders.items():
+                if pane_id not in self._documents:
+                    self._loaders[pane_id] = loader
 
     @property
     def parsed_all(self) -> bool:
-        """True once every pane has been parsed (or loaded from the cache)."""
-        return all(p.id in self._documents for p in self.panes)
+        """True once every pane has been parsed (or taken from the cache)."""
+        return all(p.id in self._documents or p.id in self._loaders for p in self.panes)
 
     def document(self, pane_id: str) -> Document:
         """The parsed document of a pane (parsed on first use, then cached)."""
         document = self._documents.get(pane_id)
         if document is None:
-            from .document import parse_pane
-
             with self._lock:
                 document = self._documents.get(pane_id)
                 if document is None:
-                    document = parse_pane(self, self.pane(pane_id))
+                    loader = self._loaders.pop(pane_id, None)
+                    document = loader() if loader is not None else None
+                    if document is None:
+                        from .document import parse_pane
+
+                        document = parse_pane(self, self.pane(pane_id))
                     self._documents[pane_id] = document
         return document
 

@@ -2,17 +2,18 @@
 
 Parsing is cheap per pane, but importing and setting up markdown-it-py and
 parsing the first pane is a fifth of the app's start-up budget. After a run
-has parsed every pane (in the background), the documents are pickled into
-``<data dir>/cache/``; the next start loads them in a millisecond or two.
+has parsed every pane (in the background), each pane's document is pickled
+into one file in ``<data dir>/cache/``; the next start reads that file and
+unpickles a pane only when it is first needed.
 
 The file is named by a checksum of the app version, the parser's code,
 every pane body and the references file, so any change misses the cache
 (zlib's CRC-32 and Adler-32 together with the length: a change that keeps
 all three is vanishingly unlikely, and ``hashlib`` would add its OpenSSL
-start-up to the app's). Loading only
-accepts the frozen dataclasses of :mod:`ldn_tui.models` (a restricted
-unpickler), and any problem (missing, damaged, foreign) just means "parse
-as usual". Writes are atomic. No Textual imports here.
+start-up to the app's). Loading only accepts the frozen dataclasses of
+:mod:`ldn_tui.models` (a restricted unpickler), and any problem (missing,
+damaged, foreign) just means "parse as usual". Writes are atomic. No
+Textual imports here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import os
 import pickle
 import tempfile
 import zlib
+from functools import partial
 from pathlib import Path
 
 from . import __version__, models
@@ -79,25 +81,42 @@ def cache_path(library: Library, data_dir: Path) -> Path:
 
 
 def load(library: Library, data_dir: Path) -> bool:
-    """Fill ``library`` with cached documents. True when the cache was used."""
+    """Give ``library`` the cached documents. True when the cache was used.
+
+    The file holds each pane's document pickled on its own; only the outer
+    mapping is read here, and a pane is unpickled when it is first needed
+    (before the first frame that is one pane, not all of them). A pane
+    whose entry does not unpickle to a document is parsed as usual.
+    """
     path = cache_path(library, data_dir)
     try:
         data = path.read_bytes()
-        documents = _Unpickler(io.BytesIO(data)).load()
+        entries = _Unpickler(io.BytesIO(data)).load()
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError):
         return False
-    if not isinstance(documents, dict) or set(documents) != {p.id for p in library.panes}:
+    if not isinstance(entries, dict) or set(entries) != {p.id for p in library.panes}:
         return False
-    if not all(isinstance(d, models.Document) for d in documents.values()):
+    if not all(isinstance(blob, bytes) for blob in entries.values()):
         return False
-    library.preload(documents)
+    library.preload({pane_id: partial(_document, blob) for pane_id, blob in entries.items()})
     return True
+
+
+def _document(blob: bytes) -> models.Document | None:
+    """One cached pane, or None when its entry is damaged."""
+    try:
+        document = _Unpickler(io.BytesIO(blob)).load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return None
+    return document if isinstance(document, models.Document) else None
 
 
 def save(library: Library, data_dir: Path) -> None:
     """Write the parsed documents (atomically); errors are ignored: it is a cache."""
     path = cache_path(library, data_dir)
-    documents = {pane.id: library.document(pane.id) for pane in library.panes}
+    entries = {
+        pane.id: pickle.dumps(library.document(pane.id), protocol=pickle.HIGHEST_PROTOCOL) for pane in library.panes
+    }
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         for old in path.parent.glob("documents-*.pickle"):
@@ -105,7 +124,7 @@ def save(library: Library, data_dir: Path) -> None:
         fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".documents-", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(documents, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(temp, path)

@@ -244,6 +244,36 @@ def test_damaged_or_foreign_cache_is_ignored(fixture_content, tmp_path):
     assert doc_cache.load(load_library(fixture_content), tmp_path) is True
 
 
+def test_cached_panes_are_unpickled_only_when_needed(fixture_content, tmp_path, monkeypatch):
+    doc_cache.save(load_library(fixture_content), tmp_path)
+    opened = []
+    real = doc_cache._document
+    monkeypatch.setattr(doc_cache, "_document", lambda blob: opened.append(blob) or real(blob))
+    fresh = load_library(fixture_content, references=False)
+    assert doc_cache.load(fresh, tmp_path) is True
+    assert opened == []
+    first = fresh.panes[0].id
+    fresh.document(first)
+    fresh.document(first)
+    assert len(opened) == 1
+
+
+def test_a_damaged_pane_in_the_cache_is_parsed_instead(fixture_content, tmp_path):
+    import pickle
+
+    library = load_library(fixture_content)
+    path = doc_cache.cache_path(library, tmp_path)
+    path.parent.mkdir(parents=True)
+    entries = {pane.id: pickle.dumps(library.document(pane.id)) for pane in library.panes}
+    entries["alpha"] = b"\x80\x04garbage"
+    entries["beta"] = pickle.dumps(Path("/etc/passwd"))  # refused, not built
+    path.write_bytes(pickle.dumps(entries))
+    fresh = load_library(fixture_content, references=False)
+    assert doc_cache.load(fresh, tmp_path) is True
+    assert fresh.document("alpha") == library.document("alpha")
+    assert fresh.document("beta") == library.document("beta")
+
+
 def test_unwritable_cache_dir_is_not_an_error(fixture_content, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
