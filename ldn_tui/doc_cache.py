@@ -6,7 +6,7 @@ has parsed every pane (in the background), each pane's document is pickled
 into one file in ``<data dir>/cache/``; the next start reads that file and
 unpickles a pane only when it is first needed.
 
-The file is named by a checksum of the app version, the parser's code,
+The file is named by a checksum of the app version, the parser and cache code,
 every pane body and the references file, so any change misses the cache
 (zlib's CRC-32 and Adler-32 together with the length: a change that keeps
 all three is vanishingly unlikely, and ``hashlib`` would add its OpenSSL
@@ -39,7 +39,7 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"not allowed in the document cache: {module}.{name}")
 
 
-_CODE = (Path(__file__).with_name("document.py"), Path(__file__).with_name("models.py"))
+_CODE = tuple(Path(__file__).with_name(name) for name in ("document.py", "models.py", "doc_cache.py"))
 
 
 def cache_key(library: Library) -> str:
