@@ -68,13 +68,14 @@ async def ready(pilot) -> None:
     await pilot.pause()
 
 
-def seen_data_dir(path: Path) -> Path:
-    """Create a data directory whose store says the first-start notice was seen."""
+def seen_data_dir(path: Path, **state) -> Path:
+    """Create a data directory whose store says the first-start notice was
+    seen (and holds any other app ``state`` given, e.g. ``theme=...``)."""
     from ldn_tui.store import Store
 
     store = Store.open(path)
     try:
-        store.set_state(notice_seen=True)
+        store.set_state(notice_seen=True, **state)
     finally:
         store.close()
     return path

@@ -16,13 +16,7 @@ from ldn_tui.store import Store
 
 
 def saved_theme(path: Path, theme: str) -> Path:
-    seen_data_dir(path)
-    store = Store.open(path)
-    try:
-        store.set_state(theme=theme)
-    finally:
-        store.close()
-    return path
+    return seen_data_dir(path, theme=theme)
 
 
 def screen_background(app) -> Color:
