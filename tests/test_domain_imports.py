@@ -36,6 +36,8 @@ DOMAIN = [
     "ldn_tui.search",
     "ldn_tui.search_index",
     "ldn_tui.search_text",
+    "ldn_tui.doc_cache",
+    "ldn_tui.startup",
 ]
 
 
