@@ -57,6 +57,7 @@ class ReaderScreen(Screen):
         super().__init__()
         self.history = History()
         self.pane_id = ""
+        self._find_bar_mount = None
         self._set_breakpoint_class()
 
     def _set_breakpoint_class(self) -> None:
@@ -85,23 +86,22 @@ class ReaderScreen(Screen):
         yield Footer()
 
     def _find_bar(self):
+        """The find bar, mounted on first use (await :meth:`_mounted_find_bar`
+        when it must be in place before going on)."""
         from ..widgets.find_bar import FindBar
 
         bars = self.query(FindBar)
         if bars:
             return bars.first()
         bar = FindBar(id="find")
-        self.query_one("#centre").mount(bar)
+        self._find_bar_mount = self.query_one("#centre").mount(bar)
         return bar
 
     async def _mounted_find_bar(self):
-        from ..widgets.find_bar import FindBar
-
-        bars = self.query(FindBar)
-        if bars:
-            return bars.first()
-        bar = FindBar(id="find")
-        await self.query_one("#centre").mount(bar)
+        bar = self._find_bar()
+        mount, self._find_bar_mount = self._find_bar_mount, None
+        if mount is not None:
+            await mount
         return bar
 
     def _side(self, kind: type, widget_id: str):
