@@ -10,7 +10,10 @@ Every problem is reported as ``path:line: problem``. The checks:
   are ``http(s)`` only;
 - every pane opens with a ``Key points`` section of three to five bullets;
 - the number rule: a paragraph, list item or table row that states a number
-  carries a citation.
+  carries a citation;
+- the verdict rule: a summary table with a "Verdict" column that links a row
+  to a section of the same pane gives the same verdict as that section's
+  "Verdict:" line.
 
 No Textual imports here.
 """
@@ -61,6 +64,7 @@ def check_library(library: Library) -> list[Problem]:
         # The number rule reads the authored body only, not generated lists.
         authored = parse_markdown(library.body(pane.id), library, pane.body_line, "page")
         problems.extend(_check_numbers(path, authored))
+        problems.extend(_check_verdicts(path, document))
     refs_path = library.root / REFERENCES_FILE
     for key, ref in library.references.items():
         if key not in cited:
@@ -147,3 +151,48 @@ def _number_context(text: str) -> str:
     start = max(0, match.start() - 20)
     snippet = text[start : match.start() + 20].replace("\n", " ").strip()
     return f"'…{snippet}…'"
+
+
+VERDICT_RE = re.compile(r"^\s*verdict:\s*(.+?)\s*\.?\s*$", re.IGNORECASE)
+
+
+def _check_verdicts(path: Path, document: Document) -> list[Problem]:
+    """The verdict rule: a summary table agrees with the sections it links to.
+
+    A claim's verdict is written twice, once in a summary table and once as a
+    "Verdict: ..." line under the claim's own heading. When one is corrected
+    and the other is not, the reader gets two answers; this catches that.
+    """
+    section_verdicts: dict[str, tuple[str, int]] = {}
+    slug = ""
+    for block in document.blocks:
+        if block.kind == "heading":
+            slug = block.slug
+        elif block.kind == "paragraph" and slug and slug not in section_verdicts:
+            match = VERDICT_RE.match(block.text)
+            if match:
+                section_verdicts[slug] = (match.group(1), block.line)
+    problems: list[Problem] = []
+    for block in document.blocks:
+        if block.kind != "table" or not block.rows:
+            continue
+        header = ["".join(s.text for s in cell).strip().lower() for cell in block.rows[0]]
+        if "verdict" not in header:
+            continue
+        column = header.index("verdict")
+        for index, row in enumerate(block.rows[1:]):
+            anchors = [s.link[1:] for cell in row for s in cell if s.link and s.link.startswith("#")]
+            if not anchors or column >= len(row) or anchors[0] not in section_verdicts:
+                continue
+            summary = "".join(s.text for s in row[column]).strip()
+            verdict, line = section_verdicts[anchors[0]]
+            if summary.lower() != verdict.lower():
+                problems.append(
+                    Problem(
+                        path,
+                        block.line + 2 + index,
+                        f"summary verdict {summary!r} disagrees with 'Verdict: {verdict}' "
+                        f"under #{anchors[0]} (line {line}); make them the same",
+                    )
+                )
+    return problems

@@ -66,6 +66,8 @@ def write_bytes(name: str, data: bytes) -> Callable[[Path], None]:
     return edit
 
 
+VERDICTS = "\n## Claims\n\n| Claim | Verdict |\n|---|---|\n| [It works](#it-works) | {summary} |\n\n### It works\n\n**Verdict: {section}**\n"
+
 UNUSED_REFERENCE = '\n[unused2021]\nauthors = "Unused U"\nyear = 2021\ntitle = "Never cited"\nevidence = "rct"\ndoi = "10.1/unused"\n'
 
 # (edit, file, line, words in the message); every case gives exactly one problem.
@@ -98,6 +100,13 @@ BROKEN = [
     pytest.param(replace("beta.md", "- It has details.", "- It has 3 details."), "beta.md", 12, "states a number without a citation", id="number-in-list-item"),
     pytest.param(append("alpha.md", "\n| Study | n |\n|---|---|\n| Brown | 12 |\n"), "alpha.md", 35, "states a number without a citation", id="number-in-table-row"),
     pytest.param(replace("beta.md", "More text.", "Roughly 80% improved."), "beta.md", 21, "80%", id="number-percentage"),
+    # A claim's verdict is written in a summary table and in its own section;
+    # the two must agree (the long COVID verdict once said "Mixed" in one place).
+    pytest.param(
+        append("alpha.md", VERDICTS.format(summary="Supported", section="unsupported")),
+        "alpha.md", 37, "summary verdict 'Supported' disagrees with 'Verdict: unsupported' under #it-works (line 41)",
+        id="verdict-summary-disagrees",
+    ),
 ]
 
 
@@ -122,6 +131,12 @@ def test_unclosed_front_matter(fixture_content, capsys):
     beta = fixture_content / "beta.md"
     assert f"{beta}:1: front matter is not closed: add a '---' line after it" in out
     assert all(line.startswith(f"{beta}:") for line in out), out
+
+
+def test_verdicts_that_agree_pass(fixture_content, capsys):
+    append("alpha.md", VERDICTS.format(summary="Unsupported", section="unsupported."))(fixture_content)
+    code, out, _ = run_check(capsys, "--content", str(fixture_content))
+    assert (code, out) == (0, [f"{fixture_content}: OK"])
 
 
 def test_clean_fixture_exit_0(fixture_content, capsys):
