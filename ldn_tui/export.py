@@ -183,13 +183,16 @@ def write_export(
     state: AppState | None = None,
     *,
     now: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> Path:
     """Export what ``request`` asks for and return the absolute path written.
 
     The single entry point for the app and the CLI. ``Path("-")`` writes to
     standard output and returns ``Path("-")``. ``library`` may be None for
     JSON (which does not need the content). ``now`` fixes the export date
-    (tests use it for byte-exact golden files).
+    (tests use it for byte-exact golden files). ``data_dir`` is the store's
+    directory: its files are never a destination (see
+    :func:`~ldn_tui.export_files.check_destination`).
 
     Raises:
         DestinationExists: the file exists and ``request.force`` is false.
@@ -200,7 +203,7 @@ def write_export(
     selection = select(request.scope, bookmarks, notes, state)
     path = Path(request.path)
     if str(path) != STDOUT:
-        path = check_destination(path, request.force)
+        path = check_destination(path, request.force, data_dir)
     data = render_export(request.format, selection, library, now)
     if str(path) == STDOUT:
         _write_stdout(data)
