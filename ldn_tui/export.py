@@ -131,15 +131,13 @@ def render_export(
     """The export's bytes (UTF-8, no BOM).
 
     Raises:
-        NothingToExport: the selection is empty (for CSV: holds no note).
+        NothingToExport: the selection is empty.
         ExportError: unknown format, or a handout format without content.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
     if not selection.bookmarks and not selection.notes:
         raise NothingToExport(_nothing_message(selection.scope))
-    if fmt == "csv" and not selection.notes:
-        raise NothingToExport(f"nothing to export: no notes in scope {selection.scope!r} (CSV holds notes only)")
     now = exported_at or datetime.now().astimezone()
     if fmt == "json":
         try:

@@ -231,3 +231,66 @@ def test_a_hostile_file_name_in_an_import_error_is_one_visible_line(data, tmp_pa
     assert captured.err.count("\n") == 1, captured.err
     assert "\x1b" not in captured.err and "\x07" not in captured.err
     assert "a⏎ b␛]0;TITLE␇c" in captured.err
+
+
+# ---------------------------------------------------------------- CSV: bookmarks and formula guard (W4, W7, F11)
+
+
+FORMULAS = (
+    '=HYPERLINK("http://evil.example/csv","click me")',
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+)
+
+
+def _hostile_notes():
+    from ldn_tui.models import Note
+
+    notes = [
+        Note(f"{index:032x}", "alpha", "background", "Background", text,
+             f"2026-01-0{index + 1}T10:00:00+00:00", f"2026-01-0{index + 1}T10:00:00+00:00")
+        for index, text in enumerate(FORMULAS)
+    ]
+    # An orphan: its stored heading (from an import) is a formula too.
+    notes.append(Note("f" * 32, "gone", "x", "=1+2", "plain", "2026-01-09T10:00:00+00:00", "2026-01-09T10:00:00+00:00"))
+    return tuple(notes)
+
+
+def test_csv_guards_every_cell_that_starts_like_a_formula():
+    import csv
+    import io
+    from datetime import datetime, timezone
+
+    from ldn_tui.content import load_library
+    from ldn_tui.models import Bookmark
+
+    notes = _hostile_notes()
+    marks = (Bookmark("gone", "x", "=1+2", "2026-01-01T08:00:00+00:00"),)
+    now = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    selection = ex.select("all", marks, notes)
+    raw = ex.render_export("csv", selection, load_library(FIXTURE), now).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(raw, newline="")))
+    cells = [cell for row in rows[1:] for cell in row]
+    for cell in cells:
+        assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    texts = [row[3] for row in rows[1:] if row[0] == "note"]
+    assert texts[: len(FORMULAS)] == ["'" + text for text in FORMULAS]
+    assert ["bookmark", "gone", "'=1+2", "", "2026-01-01T08:00:00+00:00", ""] in rows
+    # The JSON backup stays byte for byte what was typed.
+    back = ex.parse_export(ex.render_export("json", selection, None, now))
+    assert back.notes == notes
+
+
+def test_csv_from_the_command_line_has_bookmarks_and_guards(tmp_path, out, capsys):
+    from ldn_tui.models import Bookmark
+
+    data = tmp_path / "hostile"
+    seed(data, notes=_hostile_notes()[:1], bookmarks=(Bookmark("beta", "more", "More", "2026-01-01T11:00:00+00:00"),))
+    assert main(export_args(data, "-f", "csv", "-s", "all", "-o", "-")) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0] == "kind,pane,heading,note,created,updated"
+    assert "bookmark,Beta,More,,2026-01-01T11:00:00+00:00," in text
+    assert 'note,Alpha,Background,"\'=HYPERLINK(' in text
