@@ -68,19 +68,22 @@ def _file_kind(mode: int) -> str | None:
 
 
 def not_regular(path: Path) -> Problem | None:
-    """A problem when ``path`` (followed if a symlink) is not a regular file.
+    """A problem when ``path`` (followed if a symlink) is not a regular file
+    of at most :data:`MAX_FILE_BYTES`.
 
     Checked with ``stat``, which never blocks: opening a FIFO would wait
     for a writer for ever, and a symlink to ``/dev/zero`` never ends.
     """
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
     except OSError as error:
         return Problem(path, 0, f"cannot read file: {error.strerror}")
-    kind = _file_kind(mode)
-    if kind is None:
-        return None
-    return Problem(path, 0, f"cannot read file: it is {kind}, not a regular file")
+    kind = _file_kind(info.st_mode)
+    if kind is not None:
+        return Problem(path, 0, f"cannot read file: it is {kind}, not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        return Problem(path, 0, f"cannot read file: it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    return None
 
 
 def _read_bounded(path: Path) -> bytes:

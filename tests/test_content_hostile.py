@@ -146,3 +146,10 @@ def test_a_problem_in_a_cr_only_file_names_the_right_line(fixture_content, capsy
     beta.write_bytes(b"---\rid: beta\r\xff\r")
     with pytest.raises(ContentError, match=r"beta\.md:3: not UTF-8"):
         load_library(fixture_content)
+
+
+def test_a_huge_references_file_is_refused_before_a_cached_start_reads_it(fixture_content):
+    with open(fixture_content / "references.toml", "ab") as handle:
+        handle.truncate(5 * 1024 * 1024)  # sparse, over the 4 MB limit
+    with pytest.raises(ContentError, match="larger than 4 MB"):
+        load_library(fixture_content, references=False)
