@@ -109,9 +109,20 @@ def check_destination(path: Path, force: bool, data_dir: Path | None = None) -> 
         raise ExportError(f"cannot export to {shown(path)}: it is a directory")
     _refuse_special(path)
     _refuse_store_file(path, data_dir)
+    if _resolved(parent) == Path("/dev"):
+        # /dev/stdout and friends are symlinks; with --force the link itself
+        # would be replaced, which as root breaks the system's /dev.
+        raise ExportError(f"cannot export to {shown(path)}: /dev holds devices, not files; choose another folder")
     if (path.exists() or path.is_symlink()) and not force:
         raise DestinationExists(path)
     return path
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except OSError:
+        return path
 
 
 def _kind(mode: int) -> str | None:

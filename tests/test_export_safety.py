@@ -294,3 +294,15 @@ def test_csv_from_the_command_line_has_bookmarks_and_guards(tmp_path, out, capsy
     assert text.splitlines()[0] == "kind,pane,heading,note,created,updated"
     assert "bookmark,Beta,More,,2026-01-01T11:00:00+00:00," in text
     assert 'note,Alpha,Background,"\'=HYPERLINK(' in text
+
+
+def test_nothing_is_ever_written_into_dev(data, capsys):
+    """``/dev/stdout`` is a symlink: ``--force`` would replace the link itself."""
+    name = f"/dev/ldn-tui-test-{os.getpid()}.md"
+    try:
+        assert main(export_args(data, "-o", name, "--force")) == 1
+        assert "/dev holds devices" in one_error_line(capsys)
+        assert not os.path.lexists(name)
+    finally:
+        if os.path.lexists(name) and not os.path.isdir(name):
+            os.unlink(name)
