@@ -72,12 +72,14 @@ def run_check(content: Path) -> int:
     from .check import check_directory
 
     problems = check_directory(content)
+    # Content is not trusted to be terminal-safe: a control character in a
+    # file (or its name) is shown as a symbol, never sent to the terminal.
     for problem in problems:
-        print(problem)
+        print(_visible(str(problem)))
     if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {content}", file=sys.stderr)
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {_visible(str(content))}", file=sys.stderr)
         return 1
-    print(f"{content}: OK")
+    print(f"{_visible(str(content))}: OK")
     return 0
 
 
@@ -108,13 +110,44 @@ def _run_app(content: Path, data: Path) -> int:
         if not cached:
             library.load_references()
     except ContentError as error:
-        print(f"ldn-tui: {error.first_line}", file=sys.stderr)
+        print(f"ldn-tui: {_visible(error.first_line)}", file=sys.stderr)
         return 1
+    missing = not_a_terminal()
+    if missing:
+        print(
+            f"ldn-tui: needs a terminal, but {missing} is not one; for plain text, "
+            "use 'ldn-tui export --format md -o -'",
+            file=sys.stderr,
+        )
+        return 2
     from .app import create_app
 
     app = create_app(library, data, documents_cached=cached)
     app.run()
     return app.return_code or 0
+
+
+def not_a_terminal() -> str | None:
+    """Which standard stream is not a terminal ("standard input", ...), or None.
+
+    The interface reads keys from standard input and draws on standard
+    output. Without a terminal on both (cron, ``</dev/null``, ``| cat``)
+    Textual writes escape codes into a file or pipe and waits for keys that
+    never come, or draws at a made-up size; refusing at once is kinder.
+    """
+    for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout)):
+        try:
+            if stream is None or not stream.isatty():
+                return name
+        except (AttributeError, ValueError):  # replaced or closed stream
+            return name
+    return None
+
+
+def _visible(text: str) -> str:
+    from .textsafe import visible
+
+    return visible(text, keep_newlines=False)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,8 +75,16 @@ def run_export_command(args: argparse.Namespace, content: Path, data: Path) -> i
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(f"{PROG}: {one_line(message)}", file=sys.stderr)
     return 1
+
+
+def one_line(message: str) -> str:
+    """``message`` as one terminal-safe line: a file name holding a newline
+    or an escape sequence shows it as visible symbols (``⏎``, ``␛``)."""
+    from .textsafe import visible
+
+    return visible(message, keep_newlines=False)
 
 
 def _open_store(data: Path):
@@ -84,7 +92,7 @@ def _open_store(data: Path):
 
     store = Store.open(data)
     if store.warning:
-        print(f"{PROG}: warning: {store.warning}", file=sys.stderr)
+        print(f"{PROG}: warning: {one_line(store.warning)}", file=sys.stderr)
     return store
 
 
@@ -100,7 +108,7 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
         # Refuse a bad destination before touching the store or the content.
         from .export import check_destination
 
-        check_destination(request.path, request.force)
+        check_destination(request.path, request.force, data)
     store = _open_store(data)
     try:
         bookmarks, notes, state = store.snapshot()
@@ -114,9 +122,9 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
             library = load_library(content)
         except ContentError as error:
             return _fail(error.first_line)
-    path = write_export(request, library, bookmarks, notes, state)
+    path = write_export(request, library, bookmarks, notes, state, data_dir=data)
     if output != STDOUT:
-        print(f"exported to {path}")
+        print(f"exported to {one_line(str(path))}")
     return 0
 
 

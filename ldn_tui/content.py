@@ -10,7 +10,9 @@ No Textual imports here.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import threading
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,15 @@ REQUIRED_KEYS = ("id", "title", "order", "summary", "reviewed")
 OPTIONAL_KEYS = ("kind",)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+#: The largest content file read (a pane or the references file). The
+#: shipped panes are under 20 KB; a file beyond this is a mistake (or a
+#: symlink to something endless) and is reported, not read.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+#: Characters that act on a terminal or reorder text: C0 controls except
+#: tab, newline and carriage return, DEL, C1 controls, and the bidi
+#: embedding, override and isolate controls ("Trojan Source").
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(rb"\r\n|\r|\n")
 
 
 class ContentError(Exception):
@@ -41,22 +52,119 @@ class ContentError(Exception):
         return f"{self.problems[0]}{extra}. Fix the file or run `ldn-tui check`."
 
 
-def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """Read a UTF-8 file, recording a problem (not raising) when it is not."""
+def _file_kind(mode: int) -> str | None:
+    """What a non-regular file is, for a problem line (None: a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def not_regular(path: Path) -> Problem | None:
+    """A problem when ``path`` (followed if a symlink) is not a regular file
+    of at most :data:`MAX_FILE_BYTES`.
+
+    Checked with ``stat``, which never blocks: opening a FIFO would wait
+    for a writer for ever, and a symlink to ``/dev/zero`` never ends.
+    """
     try:
-        data = path.read_bytes()
+        info = path.stat()
+    except OSError as error:
+        return Problem(path, 0, f"cannot read file: {error.strerror}")
+    kind = _file_kind(info.st_mode)
+    if kind is not None:
+        return Problem(path, 0, f"cannot read file: it is {kind}, not a regular file")
+    if info.st_size > MAX_FILE_BYTES:
+        return Problem(path, 0, f"cannot read file: it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    return None
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`.
+
+    Opened without blocking (a FIFO swapped in after the ``stat`` cannot
+    hang the read) and checked again on the open file.
+
+    Raises:
+        OSError: cannot be read.
+        ValueError: not a regular file, or too large (the message says which).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        kind = _file_kind(info.st_mode)
+        if kind is not None:
+            raise ValueError(f"it is {kind}, not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ValueError(f"it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # grew while being read
+                raise ValueError(f"it is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    """The 1-based line of byte ``offset`` (CRLF, CR and LF all end a line)."""
+    return len(_LINE_BREAKS.findall(data, 0, offset)) + 1
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """Read a UTF-8 file, recording a problem (not raising) when it is not.
+
+    Only a regular file of at most :data:`MAX_FILE_BYTES` is read. Line
+    endings become ``\\n`` (CRLF and old Mac CR-only files read like any
+    other). A file holding a control character (an escape sequence would
+    act on the reader's terminal) is a problem naming the line, with the
+    character shown as a visible symbol.
+    """
+    try:
+        data = _read_bounded(path)
     except OSError as error:
         problems.append(Problem(path, 0, f"cannot read file: {error.strerror}"))
+        return None
+    except ValueError as error:
+        problems.append(Problem(path, 0, f"cannot read file: {error}"))
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        line = _line_of(data, error.start)
         problems.append(
             Problem(path, line, f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
         )
         return None
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = CONTROL_RE.search(text)
+    if control is not None:
+        from .textsafe import visible
+
+        char = control.group()
+        shown = visible(char) if ord(char) < 0xA0 else ""
+        symbol = f"{shown} " if shown and shown != char else ""
+        line = text.count("\n", 0, control.start()) + 1
+        problems.append(
+            Problem(path, line, f"control character {symbol}(U+{ord(char):04X}) in the text; remove it")
+        )
+        return None
+    return text
 
 
 def parse_front_matter(
@@ -157,7 +265,11 @@ def _table_lines(text: str) -> dict[str, int]:
 
 def load_references(path: Path, problems: list[Problem]) -> dict[str, Reference]:
     """Read ``references.toml`` into Reference objects, recording problems."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
+        return {}
+    problem = not_regular(path)
+    if problem is not None:
+        problems.append(problem)
         return {}
     text = read_text(path, problems)
     if text is None:
@@ -356,6 +468,10 @@ def load_library(root: Path, references: bool = True) -> Library:
     bodies: dict[str, str] = {}
     seen: dict[str, Path] = {}
     for path in sorted(root.glob("*.md")):
+        problem = not_regular(path)
+        if problem is not None:
+            problems.append(problem)
+            continue
         text = read_text(path, problems)
         if text is None:
             continue
@@ -368,7 +484,17 @@ def load_library(root: Path, references: bool = True) -> Library:
         seen[meta.id] = path
         panes.append(meta)
         bodies[meta.id] = body
-    refs = load_references(root / REFERENCES_FILE, problems) if references else None
+    refs_path = root / REFERENCES_FILE
+    if references:
+        refs = load_references(refs_path, problems)
+    else:
+        refs = None
+        # Read later, but never a FIFO or a device: the document cache's
+        # checksum reads it raw at start.
+        if refs_path.exists() or refs_path.is_symlink():
+            problem = not_regular(refs_path)
+            if problem is not None:
+                problems.append(problem)
     if not panes and not problems:
         problems.append(Problem(root, 0, "no pane files (*.md with front matter) in the content directory"))
     if problems:

@@ -131,15 +131,13 @@ def render_export(
     """The export's bytes (UTF-8, no BOM).
 
     Raises:
-        NothingToExport: the selection is empty (for CSV: holds no note).
+        NothingToExport: the selection is empty.
         ExportError: unknown format, or a handout format without content.
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
     if not selection.bookmarks and not selection.notes:
         raise NothingToExport(_nothing_message(selection.scope))
-    if fmt == "csv" and not selection.notes:
-        raise NothingToExport(f"nothing to export: no notes in scope {selection.scope!r} (CSV holds notes only)")
     now = exported_at or datetime.now().astimezone()
     if fmt == "json":
         try:
@@ -183,13 +181,16 @@ def write_export(
     state: AppState | None = None,
     *,
     now: datetime | None = None,
+    data_dir: Path | None = None,
 ) -> Path:
     """Export what ``request`` asks for and return the absolute path written.
 
     The single entry point for the app and the CLI. ``Path("-")`` writes to
     standard output and returns ``Path("-")``. ``library`` may be None for
     JSON (which does not need the content). ``now`` fixes the export date
-    (tests use it for byte-exact golden files).
+    (tests use it for byte-exact golden files). ``data_dir`` is the store's
+    directory: its files are never a destination (see
+    :func:`~ldn_tui.export_files.check_destination`).
 
     Raises:
         DestinationExists: the file exists and ``request.force`` is false.
@@ -200,7 +201,7 @@ def write_export(
     selection = select(request.scope, bookmarks, notes, state)
     path = Path(request.path)
     if str(path) != STDOUT:
-        path = check_destination(path, request.force)
+        path = check_destination(path, request.force, data_dir)
     data = render_export(request.format, selection, library, now)
     if str(path) == STDOUT:
         _write_stdout(data)

@@ -40,7 +40,10 @@ DISCLAIMER = (
     "ldn-tui guide to low dose naltrexone (LDN). Bring them to your clinician "
     "and talk any change over with them before acting on it."
 )
-CSV_HEADER = ("pane", "heading", "note", "created", "updated")
+CSV_HEADER = ("kind", "pane", "heading", "note", "created", "updated")
+#: A spreadsheet reads a cell starting with one of these as a formula (or,
+#: for tab and carriage return, strips it and reads what follows).
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------
@@ -280,21 +283,42 @@ def render_html(outline: Outline, exported_at: datetime) -> str:
 # --------------------------------------------------------------------------
 
 
-def render_csv(outline: Outline) -> str:
-    """One row per note, in handout order: pane, heading, note, created, updated.
+def csv_cell(text: str) -> str:
+    """``text`` safe to open in a spreadsheet: a leading ``'`` when it starts
+    like a formula.
 
-    RFC 4180: every field quoted only when it needs to be, rows end with
-    CRLF, a note's own line breaks stay inside its quoted field. The note
-    text is written byte for byte (no guard against spreadsheet formulas:
-    a guard would change what the reader typed).
+    A note brought in by ``import`` may hold ``=HYPERLINK(...)`` or
+    ``+cmd|...``; Excel, LibreOffice and Google Sheets would evaluate it.
+    The usual guard (OWASP's "CSV injection" advice) is a single quote in
+    front of any cell starting with ``= + - @``, tab or carriage return:
+    spreadsheets show the text as typed and hide the quote. The CSV is for
+    reading; the JSON backup keeps every note byte for byte.
+    """
+    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
+
+
+def render_csv(outline: Outline) -> str:
+    """One row per bookmark and per note, in handout order.
+
+    Columns: kind (``bookmark`` or ``note``), pane, heading, note, created,
+    updated; a bookmark row has no note text and no ``updated``. RFC 4180:
+    every field quoted only when it needs to be, rows end with CRLF, a
+    note's own line breaks stay inside its quoted field. Every cell passes
+    through :func:`csv_cell`, so nothing is read as a spreadsheet formula.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
+
+    def row(*cells: str) -> None:
+        writer.writerow(tuple(csv_cell(cell) for cell in cells))
+
     for sec in outline.sections:
         heading = " › ".join((*sec.trail, sec.heading))
+        if sec.bookmark is not None:
+            row("bookmark", sec.pane_title, heading, "", sec.bookmark.created, "")
         for note in sec.notes:
-            writer.writerow((sec.pane_title, heading, note.text, note.created, note.updated))
+            row("note", sec.pane_title, heading, note.text, note.created, note.updated)
     return buffer.getvalue()
 
 

@@ -2,8 +2,10 @@
 
 :func:`build_outline` groups the selected bookmarks and notes by pane, then
 heading, in the content's reading order, with the trail of headings above
-each one and the references cited under it; a bookmark or note whose heading
-is gone is an orphan, shown last under its stored heading text.
+each one and the references cited under it. A bookmark or note on a pane's
+top (heading slug ``""``, above its first heading) comes first in its pane,
+as "(top of the pane)"; one whose heading is gone is an orphan, shown last
+under its stored heading text.
 :mod:`ldn_tui.export_formats` turns the outline into text (and re-exports
 these names). No Textual imports here.
 """
@@ -18,6 +20,10 @@ from .models import Bookmark, Note, Reference
 
 if TYPE_CHECKING:
     from .content import Library
+
+
+#: The heading shown for a bookmark or note on a pane's top (slug ``""``).
+TOP_OF_PANE = "(top of the pane)"
 
 
 @dataclass(frozen=True)
@@ -39,9 +45,18 @@ class Section:
     orphan: bool = False
 
     @property
+    def top(self) -> bool:
+        """True for a pane's top: above its first heading (slug ``""``)."""
+        return not self.slug and not self.orphan
+
+    @property
     def place(self) -> str:
-        """Where this heading is in the app: ``Studies › Fibromyalgia (press 3)``."""
-        path = " › ".join((self.pane_title, *self.trail, self.heading))
+        """Where this heading is in the app: ``Studies › Fibromyalgia (press 3)``,
+        or ``Studies, top of the pane (press 3)``."""
+        if self.top:
+            path = f"{self.pane_title}, top of the pane"
+        else:
+            path = " › ".join((self.pane_title, *self.trail, self.heading))
         return f"{path} (press {self.key})" if self.key else path
 
 
@@ -80,7 +95,9 @@ def _note_order(note: Note) -> tuple[str, str]:
 def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterable[Note]) -> Outline:
     """Group bookmarks and notes by pane, then heading, in reading order.
 
-    A bookmark or note whose pane or heading slug is no longer in the
+    A bookmark or note on a pane's top (slug ``""``) is that pane's first
+    section, headed :data:`TOP_OF_PANE`, with the citations above the first
+    heading. A bookmark or note whose pane or heading slug is no longer in the
     content is an orphan: it goes in "Other notes" under its stored heading
     text, ordered by pane id, heading text and slug.
     """
@@ -104,6 +121,25 @@ def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterab
         for citation in document.citations:
             cites_by_slug.setdefault(citation.slug, {})[citation.key] = None
         sections: list[Section] = []
+        key = index + 1 if index < 9 else None
+        top = (pane.id, "")
+        if top in places:
+            seen.add(top)
+            cites = tuple(cites_by_slug.get("", {}))
+            cited.update(dict.fromkeys(cites))
+            sections.append(
+                Section(
+                    pane_id=pane.id,
+                    slug="",
+                    heading=TOP_OF_PANE,
+                    pane_title=pane.title,
+                    trail=(),
+                    key=key,
+                    bookmark=marks.get(top),
+                    notes=tuple(sorted(by_place.get(top, ()), key=_note_order)),
+                    cites=cites,
+                )
+            )
         stack: list[tuple[int, str]] = []
         for heading in document.headings:
             while stack and stack[-1][0] >= heading.level:
@@ -120,7 +156,7 @@ def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterab
                         heading=heading.text,
                         pane_title=pane.title,
                         trail=tuple(text for _, text in stack),
-                        key=index + 1 if index < 9 else None,
+                        key=key,
                         bookmark=marks.get(place),
                         notes=tuple(sorted(by_place.get(place, ()), key=_note_order)),
                         cites=cites,

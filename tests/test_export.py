@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 from ldn_tui import export as ex
 from ldn_tui.content import load_library
 from ldn_tui.document import markdown_parser
-from ldn_tui.export_formats import md_fence, md_inline, md_note_text
+from ldn_tui.export_formats import csv_cell, md_fence, md_inline, md_note_text
 from ldn_tui.models import AppState, Bookmark, Note
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,8 +133,16 @@ def test_golden_csv_is_rfc4180():
     assert not raw.startswith(b"\xef\xbb\xbf")  # no BOM
     assert raw.count(b"\r\n") >= 7 and raw.endswith(b"\r\n")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
-    assert rows[0] == ["pane", "heading", "note", "created", "updated"]
-    assert {row[2] for row in rows[1:]} == {n.text for n in NOTES}
+    assert rows[0] == ["kind", "pane", "heading", "note", "created", "updated"]
+    notes = [row for row in rows[1:] if row[0] == "note"]
+    assert {row[3] for row in notes} == {csv_cell(n.text) for n in NOTES}
+    assert any(row[3].startswith("'=1+1 (starts like a formula)") for row in notes)
+    marks = [row for row in rows[1:] if row[0] == "bookmark"]
+    assert [(row[1], row[2], row[3], row[4]) for row in marks] == [
+        ("Alpha", "Background", "", "2026-01-02T10:00:00+00:00"),
+        ("Beta", "Details", "", "2026-01-03T10:00:00+00:00"),
+        ("gone", "A *heading* that was <removed>", "", "2026-01-01T08:00:00+00:00"),
+    ]
 
 
 def test_bookmarked_scope_keeps_only_bookmarked_headings(library):
@@ -158,8 +166,9 @@ def test_nothing_to_export(library):
     for fmt in ex.FORMATS:
         with pytest.raises(ex.NothingToExport, match="nothing to export"):
             render(fmt, "bookmarked", library, bookmarks=(), notes=NOTES)
-    with pytest.raises(ex.NothingToExport, match="CSV"):
-        render("csv", "bookmarked", library, notes=())
+    # CSV holds bookmarks too (W4): bookmarks without notes are exported.
+    rows = list(csv.reader(io.StringIO(render("csv", "bookmarked", library, notes=()).decode(), newline="")))
+    assert [row[0] for row in rows[1:]] == ["bookmark"] * 3
 
 
 def test_unknown_format_and_scope(library):
@@ -446,8 +455,8 @@ def test_arbitrary_note_text_survives_every_format(library, text, heading):
 
     # CSV: parses back to the same text.
     rows = list(csv.reader(io.StringIO(ex.render_export("csv", selection, library, NOW).decode(), newline="")))
-    assert [row[2] for row in rows[1:]] == [text, text]
-    assert all(len(row) == 5 for row in rows)
+    assert [row[3] for row in rows[1:] if row[0] == "note"] == [csv_cell(text), csv_cell(text)]
+    assert all(len(row) == 6 for row in rows)
 
     # JSON: valid against the shipped schema and lossless.
     raw = ex.render_export("json", selection, library, NOW)

@@ -132,7 +132,7 @@ def test_stdout(data, out, monkeypatch, capsys):
     assert run(*export_args(data, "--format", "csv", "--scope", "notes", "-o", "-")) == 0
     captured = capsys.readouterr()
     assert captured.err == ""
-    assert captured.out.startswith("pane,heading,note,created,updated\r\n")
+    assert captured.out.startswith("kind,pane,heading,note,created,updated\r\n")
     assert "Vivid dreams in week one." in captured.out
     assert list(out.iterdir()) == []
 
@@ -145,11 +145,16 @@ def test_nothing_to_export(tmp_path, out, capsys):
     assert list(out.iterdir()) == []
 
 
-def test_csv_of_bookmarks_without_notes_is_nothing_to_export(tmp_path, out, capsys):
+def test_csv_of_bookmarks_without_notes_lists_the_bookmarks(tmp_path, out, capsys):
+    """W4: a bookmark without a note is a row of its own, ``kind`` bookmark."""
     marks_only = tmp_path / "marks"
     seed(marks_only, notes=())
-    assert run(*export_args(marks_only, "-f", "csv", "-o", str(out / "x.csv"))) == 1
-    assert "CSV holds notes only" in one_error_line(capsys)
+    assert run(*export_args(marks_only, "-f", "csv", "-o", str(out / "x.csv"))) == 0
+    lines = (out / "x.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == [
+        "bookmark,Alpha,Background,,2026-01-01T10:00:00.000000+00:00,",
+        "bookmark,Beta,More,,2026-01-01T11:00:00.000000+00:00,",
+    ]
 
 
 @pytest.mark.parametrize("where", ["missing/x.md", "file.txt/x.md"])

@@ -277,8 +277,12 @@ class DocumentView(ScrollView, can_focus=True):
     def _decorate(self, line_no: int, strip: Strip) -> Strip:
         rendered = self._rendered
         assert rendered is not None
-        if self.markers and rendered.headings:
-            for first, slug, _level, _text in rendered.headings:
+        if self.markers:
+            rows = rendered.headings
+            if self._header is not None and "" in self.markers:
+                # A pane's top (slug "") is marked on its title line (W3).
+                rows = [(0, "", 0, ""), *rows]
+            for first, slug, _level, _text in rows:
                 if first == line_no and slug in self.markers:
                     marker = self.markers[slug][:GUTTER].ljust(GUTTER)
                     rest = strip.crop(GUTTER, strip.cell_length)
