@@ -327,18 +327,24 @@ class _Writer:
         pdf.x = pdf.l_margin
 
     def link_line(self, label: str, shown: str, url: str, indent: float = 10) -> None:
-        """``label: shown`` where ``shown`` is a link to ``url`` (when http)."""
+        """``label: shown``, wrapped, and a link to ``url`` over it when it is
+        an http(s) address (a clinician can click it in a PDF viewer)."""
         pdf = self.pdf
-        pdf.set_x(pdf.l_margin + indent)
         pdf.set_font(FONT, "", SMALL)
-        pdf.write(_line(SMALL), f"{label}: ")
-        if url.startswith(("https://", "http://")):
+        x = pdf.l_margin + indent
+        width = pdf.w - pdf.r_margin - x
+        height = _line(SMALL)
+        linked = url.startswith(("https://", "http://"))
+        if linked:
             pdf.set_text_color(26, 79, 139)
-            pdf.write(_line(SMALL), shown, link=url)
-            pdf.set_text_color(0, 0, 0)
-        else:
-            pdf.write(_line(SMALL), shown)
-        pdf.ln(_line(SMALL))
+        for line in self.wrap(f"{label}: {shown}", SMALL, width):
+            if pdf.y + height > pdf.page_break_trigger:
+                pdf.add_page()
+            if linked:
+                pdf.link(x, pdf.y, pdf.get_string_width(line), height, url)
+            self.row(x, width, height, line)
+        pdf.set_text_color(0, 0, 0)
+        pdf.x = pdf.l_margin
 
 
 def _identifier_lines(ref: Reference) -> list[tuple[str, str, str]]:
