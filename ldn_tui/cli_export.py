@@ -44,7 +44,7 @@ def add_export_commands(commands, parents: list[argparse.ArgumentParser]) -> Non
     export.add_argument(
         "--scope", "-s", choices=list(SCOPES), default="bookmarked",
         help="bookmarked: bookmarked headings and their notes (default); notes: all notes; "
-        "all: everything, plus the app state in JSON",
+        "all: everything, plus the app state in JSON (for csl: every reference in the guide)",
     )
     export.add_argument(
         "--output", "-o", metavar="FILE|-", default=None,
