@@ -18,7 +18,7 @@ The font is DejaVu Sans, shipped in ``ldn_tui/fonts`` with its licence
 overrides are shown as visible names such as ``⟨ESC⟩`` and ``⟨RLO⟩``, and a
 character the font has no glyph for (CJK, most emoji) as its code point
 ``⟨U+4E2D⟩``, never as an invisible box. A very long note is cut at
-:data:`NOTE_LIMIT` characters with a line saying so (the Markdown and JSON
+:data:`NOTE_LIMIT` characters or :data:`NOTE_LINES` lines, with a line saying so (the Markdown and JSON
 exports keep it whole): a handout of hundreds of pages helps no one, and
 laying out a megabyte would take many seconds.
 
@@ -53,6 +53,8 @@ FONT = "DejaVu"
 PAPER_FORMATS = {"a4": "A4", "letter": "Letter"}
 #: a note longer than this is cut, with a line saying how much is left out
 NOTE_LIMIT = 20_000
+#: ... or has more lines than this
+NOTE_LINES = 300
 #: at most this many key-point lines under one heading
 KEY_POINT_LINES = 5
 
@@ -128,11 +130,19 @@ def printable(text: str) -> str:
     return out
 
 
-def cut_note(text: str, limit: int = NOTE_LIMIT) -> tuple[str, int]:
-    """``(text to print, characters left out)`` for a note."""
-    if len(text) <= limit:
-        return text, 0
-    return text[:limit], len(text) - limit
+def cut_note(text: str, limit: int = NOTE_LIMIT, lines: int = NOTE_LINES) -> tuple[str, int]:
+    """``(text to print, characters left out)`` for a note: at most
+    ``limit`` characters and ``lines`` lines (20,000 empty lines would
+    otherwise fill 500 pages)."""
+    cut = min(len(text), limit)
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1, cut)
+        if end < 0:
+            break
+    else:
+        cut = end
+    return text[:cut], len(text) - cut
 
 
 # --------------------------------------------------------------------------

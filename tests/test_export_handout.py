@@ -177,6 +177,24 @@ def test_pdf_prints_hostile_notes_literally_and_fast(shipped):
     assert 5 <= len(reader.pages) <= 30
 
 
+def test_pdf_cuts_a_note_of_many_lines(shipped):
+    note = "line\n" * 20_000
+    data = render("pdf", shipped, *make(cited_places(shipped)[:1], [note]))
+    text, reader = pdf_text(data)
+    assert text.count("line") >= 300
+    assert "more characters are not printed here" in text
+    assert len(reader.pages) <= 15
+
+
+def test_cut_note():
+    from ldn_tui.export_pdf import cut_note
+
+    assert cut_note("short") == ("short", 0)
+    assert cut_note("abcdef", limit=4) == ("abcd", 2)
+    assert cut_note("a\nb\nc\nd", lines=2) == ("a\nb", 4)
+    assert cut_note("a\nb", lines=2) == ("a\nb", 0)
+
+
 def test_printable_names_what_the_font_cannot_show():
     assert printable("a\x1bb") == "a⟨ESC⟩b"
     assert printable("x\u202ey") == "x⟨RLO⟩y"
