@@ -30,11 +30,6 @@ _VENUE = re.compile(
     r"^(?P<journal>.+?) (?P<year>\d{4})"
     r"(?:;(?P<volume>[^(:]+)(?:\((?P<issue>[^)]+)\))?(?::(?P<page>\S+))?)?$"
 )
-#: evidence kinds whose source is a journal article when the venue parses
-_ARTICLE_KINDS = {"lab", "open-label", "meta-analysis", "crossover", "review", "rct", "chart-review",
-                  "case-series", "observational"}
-
-
 def csl_authors(authors: str) -> list[dict[str, str]]:
     """CSL names for a Vancouver-style author string; one literal when it is not one."""
     parts = [p.strip() for p in authors.split(",") if p.strip()]
@@ -53,7 +48,9 @@ def csl_item(ref: Reference) -> dict:
     """One reference as a CSL-JSON item."""
     item: dict = {"id": ref.key, "title": ref.title}
     venue = _VENUE.match(ref.venue) if ref.venue else None
-    article = ref.evidence in _ARTICLE_KINDS and venue is not None and bool(ref.doi or ref.pmid or venue["volume"])
+    # A journal article: the venue reads "Journal YEAR;vol(issue):pages" and
+    # there is a DOI, PMID or volume (a drug label's venue never does).
+    article = ref.evidence != "label" and venue is not None and bool(ref.doi or ref.pmid or venue["volume"])
     if article:
         item["type"] = "article-journal"
         item["container-title"] = venue["journal"]
