@@ -399,10 +399,16 @@ class LdnApp(App[int]):
         """Ask what to export and where, then write it."""
         from .screens.export_dialog import ExportDialog
 
-        self.push_screen(ExportDialog(), self._export_chosen)
+        try:
+            paper = self._need_store().state().extra.get("paper", "a4")
+        except Exception:  # noqa: BLE001 - an unreadable state never blocks an export
+            paper = "a4"
+        self.push_screen(ExportDialog(paper=paper), self._export_chosen)
 
     def _export_chosen(self, request) -> None:
         if request is not None:
+            if request.format == "pdf":  # remembered for the next PDF
+                self._write_state(paper=request.paper)
             self.run_export(request)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)

@@ -1,7 +1,8 @@
 """``ldn-tui export`` and ``ldn-tui import``.
 
 ``export`` writes the reader's bookmarks and notes as a Markdown handout
-(default), JSON backup, printable HTML page or CSV; ``import`` merges a JSON
+(default), PDF handout, JSON backup, printable HTML page, CSV (``--excel``
+adds the byte-order mark Excel needs) or the cited references as CSL-JSON; ``import`` merges a JSON
 export back into the store. Both print one clear line on standard error and
 exit 1 when something is wrong, and never leave a partial file behind.
 
@@ -14,9 +15,10 @@ import argparse
 import shutil
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
-from .export_options import FORMATS, SCOPES, STDOUT
+from .export_options import FORMATS, PAPERS, SCOPES, STDOUT
 
 PROG = "ldn-tui"
 
@@ -26,27 +28,37 @@ def add_export_commands(commands, parents: list[argparse.ArgumentParser]) -> Non
     export = commands.add_parser(
         "export",
         parents=parents,
-        help="export bookmarks and notes (Markdown handout, JSON, HTML or CSV)",
+        help="export bookmarks and notes (Markdown or PDF handout, JSON, HTML, CSV or CSL-JSON references)",
         description=(
             "Export your bookmarks and notes: a Markdown handout to bring to a clinician "
-            "(default), a JSON backup that 'ldn-tui import' reads back, a printable HTML "
-            "page, or a CSV file for a spreadsheet."
+            "(default), a print-ready PDF handout, a JSON backup that 'ldn-tui import' reads "
+            "back, a printable HTML page, a CSV file for a spreadsheet, or the cited "
+            "references as CSL-JSON for a reference manager."
         ),
     )
     export.add_argument(
         "--format", "-f", choices=list(FORMATS), default="md",
-        help="md (default), json, html or csv",
+        help="md (default), json, html, csv, pdf (a print-ready handout) or csl "
+        "(the cited references as CSL-JSON, for Zotero)",
     )
     export.add_argument(
         "--scope", "-s", choices=list(SCOPES), default="bookmarked",
         help="bookmarked: bookmarked headings and their notes (default); notes: all notes; "
-        "all: everything, plus the app state in JSON",
+        "all: everything, plus the app state in JSON (for csl: every reference in the guide)",
     )
     export.add_argument(
         "--output", "-o", metavar="FILE|-", default=None,
         help="where to write ('-' for standard output; default: ldn-notes-YYYY-MM-DD.<ext> here)",
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    export.add_argument(
+        "--paper", choices=list(PAPERS), default=None,
+        help="PDF page size: a4 or letter (default: the size used last, else a4; remembered)",
+    )
+    export.add_argument(
+        "--excel", action="store_true",
+        help="CSV for Microsoft Excel: UTF-8 with a byte-order mark, so accents and symbols show right",
+    )
 
     restore = commands.add_parser(
         "import",
@@ -103,7 +115,10 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
     from .store import StoreError
 
     output = args.output if args.output is not None else default_filename(args.format)
-    request = ExportRequest(format=args.format, scope=args.scope, path=Path(output), force=args.force)
+    request = ExportRequest(
+        format=args.format, scope=args.scope, path=Path(output), force=args.force,
+        paper=args.paper or "a4", excel=args.excel,
+    )
     if output != STDOUT:
         # Refuse a bad destination before touching the store or the content.
         from .export import check_destination
@@ -112,6 +127,8 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
     store = _open_store(data)
     try:
         bookmarks, notes, state = store.snapshot()
+        if args.format == "pdf":
+            request = replace(request, paper=remembered_paper(store, args.paper, state))
     except StoreError as error:
         return _fail(f"cannot read your notes: {error}")
     finally:
@@ -126,6 +143,24 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
     if output != STDOUT:
         print(f"exported to {one_line(str(path))}")
     return 0
+
+
+def remembered_paper(store, chosen: str | None, state) -> str:
+    """The PDF paper size: ``chosen`` (and remember it), else the one
+    remembered in the app state (``paper``), else A4.
+
+    Remembering is best effort: a store opened read-only, or a failed
+    write, never stops the export.
+    """
+    saved = state.extra.get("paper") if state is not None else None
+    if chosen is None:
+        return saved if saved in PAPERS else "a4"
+    if chosen != saved and not store.read_only:
+        try:
+            store.set_state(paper=chosen)
+        except Exception:  # noqa: BLE001 - the export matters more than the memory
+            pass
+    return chosen
 
 
 def run_import(file: Path, data: Path, dry_run: bool = False) -> int:

@@ -1,5 +1,5 @@
-"""Export bookmarks and notes (Markdown handout, JSON, HTML, CSV) and import
-a JSON export back.
+"""Export bookmarks and notes (Markdown handout, JSON, HTML, CSV, PDF
+handout, CSL-JSON references) and import a JSON export back.
 
 The app's :class:`~ldn_tui.screens.export_dialog.ExportDialog` and the
 ``ldn-tui export`` command both build an :class:`ExportRequest` and call
@@ -55,7 +55,10 @@ from .models import AppState, Bookmark, Note
 if TYPE_CHECKING:
     from .content import Library
 
-from .export_options import FORMATS, SCOPES, STDOUT  # noqa: E402,F401 - re-exported
+from .export_options import FORMATS, PAPERS, SCOPES, STDOUT  # noqa: E402,F401 - re-exported
+
+#: what Excel needs at the start of a CSV to read it as UTF-8
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class NothingToExport(ExportError):
@@ -74,6 +77,10 @@ class ExportRequest:
     scope: str = "bookmarked"
     path: Path = field(default_factory=lambda: Path(default_filename("md")))
     force: bool = False
+    #: PDF paper size, a key of ``PAPERS``
+    paper: str = "a4"
+    #: CSV for Excel: UTF-8 with a byte-order mark
+    excel: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,8 +134,14 @@ def render_export(
     selection: Selection,
     library: Library | None,
     exported_at: datetime | None = None,
+    *,
+    paper: str = "a4",
+    excel: bool = False,
 ) -> bytes:
-    """The export's bytes (UTF-8, no BOM).
+    """The export's bytes (UTF-8; a BOM only for CSV with ``excel``).
+
+    ``paper`` is the PDF's page size. For ``csl`` with scope ``all`` the
+    whole reference list is exported, even with no bookmarks or notes.
 
     Raises:
         NothingToExport: the selection is empty.
@@ -136,6 +149,8 @@ def render_export(
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    if fmt == "csl" and selection.scope == "all":
+        return _render_csl(library, None)
     if not selection.bookmarks and not selection.notes:
         raise NothingToExport(_nothing_message(selection.scope))
     now = exported_at or datetime.now().astimezone()
@@ -152,9 +167,30 @@ def render_export(
         text = render_markdown(outline, now)
     elif fmt == "html":
         text = render_html(outline, now)
+    elif fmt == "pdf":
+        from .export_pdf import render_pdf
+
+        if paper not in PAPERS:
+            raise ExportError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
+        return render_pdf(outline, library, now, paper)
+    elif fmt == "csl":
+        return _render_csl(library, outline)
     else:
-        text = render_csv(outline)
+        data = _encode(render_csv(outline))
+        return UTF8_BOM + data if excel else data
     return _encode(text)
+
+
+def _render_csl(library: Library | None, outline) -> bytes:
+    """CSL-JSON of the references the outline cites (all with no outline)."""
+    from .export_csl import render_csl
+
+    if library is None:
+        raise ExportError("the csl export needs the guide's content, which could not be loaded")
+    refs = list(library.references.values()) if outline is None else list(outline.references)
+    if not refs:
+        raise NothingToExport("nothing to export: no sources are cited under the exported headings (try --scope all)")
+    return _encode(render_csl(refs))
 
 
 def _encode(text: str) -> bytes:
@@ -202,7 +238,7 @@ def write_export(
     path = Path(request.path)
     if str(path) != STDOUT:
         path = check_destination(path, request.force, data_dir)
-    data = render_export(request.format, selection, library, now)
+    data = render_export(request.format, selection, library, now, paper=request.paper, excel=request.excel)
     if str(path) == STDOUT:
         _write_stdout(data)
         return path

@@ -12,11 +12,18 @@ FORMATS: dict[str, tuple[str, str]] = {
     "json": ("json", "JSON backup, can be imported"),
     "html": ("html", "HTML page, printable"),
     "csv": ("csv", "CSV spreadsheet"),
+    "pdf": ("pdf", "PDF handout, ready to print"),
+    "csl": ("csl.json", "References for Zotero and other reference managers (CSL-JSON)"),
 }
 #: scope -> label shown in the app
 SCOPES: dict[str, str] = {
     "bookmarked": "Bookmarked headings and their notes",
     "notes": "All notes",
     "all": "Everything (bookmarks, notes and app state)",
+}
+#: PDF paper size -> label shown in the app
+PAPERS: dict[str, str] = {
+    "a4": "A4",
+    "letter": "US Letter",
 }
 STDOUT = "-"

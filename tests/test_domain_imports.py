@@ -32,6 +32,8 @@ DOMAIN = [
     "ldn_tui.export_formats",
     "ldn_tui.export_outline",
     "ldn_tui.export_files",
+    "ldn_tui.export_pdf",
+    "ldn_tui.export_csl",
     "ldn_tui.importer",
     "ldn_tui.search",
     "ldn_tui.search_index",

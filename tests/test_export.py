@@ -173,7 +173,7 @@ def test_nothing_to_export(library):
 
 def test_unknown_format_and_scope(library):
     with pytest.raises(ex.ExportError, match="unknown format"):
-        render("pdf", "all", library)
+        render("docx", "all", library)  # pdf is a format now (issue 12)
     with pytest.raises(ex.ExportError, match="unknown scope"):
         render("md", "everything", library)
 

@@ -151,3 +151,39 @@ def test_installed_wheel_builds_the_app(site: Path, tmp_path: Path):
     shown, first, css = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown == first
     assert css and all(Path(p).is_relative_to(site) and Path(p).is_file() for p in css)
+
+
+def test_wheel_ships_the_pdf_font_with_its_licence(wheel: Path):
+    """The PDF handout embeds DejaVu Sans: both faces and the Bitstream Vera
+    licence they are distributed under are in the wheel (issue 12)."""
+    archive = zipfile.ZipFile(wheel)
+    names = set(archive.namelist())
+    for name in ("ldn_tui/fonts/DejaVuSans.ttf", "ldn_tui/fonts/DejaVuSans-Bold.ttf",
+                 "ldn_tui/fonts/LICENSE-DejaVu.txt", "ldn_tui/export_pdf.py", "ldn_tui/export_csl.py"):
+        assert name in names, name
+    licence = archive.read("ldn_tui/fonts/LICENSE-DejaVu.txt").decode("utf-8")
+    assert "Bitstream" in licence and "Permission is hereby granted" in licence
+    assert archive.read("ldn_tui/fonts/DejaVuSans.ttf") == (REPO / "ldn_tui" / "fonts" / "DejaVuSans.ttf").read_bytes()
+
+
+def test_installed_wheel_writes_a_pdf_handout(site: Path, tmp_path: Path):
+    """The installed wheel (not the checkout) finds its font and prints a PDF."""
+    result = run_installed(
+        site,
+        """
+        from ldn_tui.content import load_library
+        from ldn_tui.export import render_export, select
+        from ldn_tui.models import Bookmark
+        from ldn_tui.paths import bundled_content_dir
+        import ldn_tui.export_pdf as pdf
+        library = load_library(bundled_content_dir())
+        pane = library.panes[0]
+        heading = library.document(pane.id).headings[0]
+        data = render_export("pdf", select("all", [Bookmark(pane.id, heading.slug, heading.text, "2026-01-01")], []), library)
+        assert Path(pdf.FONT_REGULAR).is_relative_to(Path(sys.path[0])), pdf.FONT_REGULAR
+        print(data[:5].decode(), len(data))
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("%PDF-")

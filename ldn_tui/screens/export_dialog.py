@@ -17,9 +17,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from ..export import FORMATS, SCOPES, ExportRequest, default_filename
+from ..export import FORMATS, PAPERS, SCOPES, ExportRequest, default_filename
 
 
 class ChoiceSet(RadioSet, inherit_bindings=False):
@@ -95,6 +95,12 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #export-path {
         width: 100%;
     }
+    ExportDialog .-pdf-only, ExportDialog .-csv-only {
+        display: none;
+    }
+    ExportDialog.-pdf .-pdf-only, ExportDialog.-csv .-csv-only {
+        display: block;
+    }
     ExportDialog #export-error {
         color: $text-error;
         height: auto;
@@ -125,6 +131,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         scope: str = "bookmarked",
         directory: Path | None = None,
         today: date | None = None,
+        paper: str = "a4",
     ) -> None:
         """
         Args:
@@ -134,6 +141,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 when None); a relative path typed by the reader is taken
                 relative to it too.
             today: the date in the default file name (today when None).
+            paper: the PDF paper size chosen when the dialog opens (the app
+                passes the one used last).
         """
         super().__init__()
         self.initial_format = format if format in FORMATS else "md"
@@ -141,6 +150,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.directory = directory if directory is not None else Path.home()
         self.today = today
         self._format = self.initial_format
+        self.initial_paper = paper if paper in PAPERS else "a4"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
@@ -150,6 +160,12 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 {key: f"{label} (.{ext})" for key, (ext, label) in FORMATS.items()},
                 self.initial_format,
                 id="export-format",
+            )
+            yield Label("Paper size (PDF)", classes="export-label -pdf-only")
+            yield ChoiceSet(PAPERS, self.initial_paper, id="export-paper").add_class("-pdf-only")
+            yield Checkbox(
+                "For Microsoft Excel (adds a byte-order mark so accents show right)",
+                id="export-excel", classes="-csv-only", compact=True,
             )
             yield Label("What to export", classes="export-label")
             yield ChoiceSet(SCOPES, self.initial_scope, id="export-scope")
@@ -166,18 +182,26 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     def on_mount(self) -> None:
         self.query_one("#export-format", ChoiceSet).focus()
+        self._show_options(self.initial_format)
+
+    def _show_options(self, fmt: str) -> None:
+        """Show the paper size only for PDF and the Excel choice only for CSV."""
+        self.set_class(fmt == "pdf", "-pdf")
+        self.set_class(fmt == "csv", "-csv")
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self) -> None:
         """Follow the new format in the file name's extension, when it is ours."""
         new = self.query_one("#export-format", ChoiceSet).value
         old, self._format = self._format, new
+        self._show_options(new)
         if new == old:
             return
         field = self.query_one("#export-path", Input)
-        path = Path(field.value.strip())
-        if path.suffix == f".{FORMATS[old][0]}":
-            field.value = str(path.with_suffix(f".{FORMATS[new][0]}"))
+        text = field.value.strip()
+        old_ext, new_ext = f".{FORMATS[old][0]}", f".{FORMATS[new][0]}"  # "csl.json" has two dots
+        if text.endswith(old_ext):
+            field.value = text[: -len(old_ext)] + new_ext
             field.cursor_position = len(field.value)
 
     @on(Input.Submitted, "#export-path")
@@ -207,6 +231,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             scope=self.query_one("#export-scope", ChoiceSet).value,
             path=path,
             force=False,
+            paper=self.query_one("#export-paper", ChoiceSet).value,
+            excel=self.query_one("#export-excel", Checkbox).value,
         )
 
     def _error(self, message: str) -> None:
