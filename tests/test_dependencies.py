@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ldn_tui"
 #: import name -> distribution name, where they differ
-DISTRIBUTION = {"markdown_it": "markdown-it-py"}
+DISTRIBUTION = {"markdown_it": "markdown-it-py", "fpdf": "fpdf2", "fontTools": "fonttools"}
 
 
 def _declared() -> dict[str, str]:
