@@ -23,9 +23,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..models import Block
-from .render import GUTTER, IncrementalRender, Rendered, Styles, render_blocks
+from .render import GUTTER, IncrementalRender, Rendered, Styles, readable, render_blocks
 
 Matcher = Callable[[str, str], list[tuple[int, int]]]
+
+#: Component classes that are lines, not text: faint on purpose.
+_DECORATION = frozenset({"document--rule", "document--table-border"})
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._jump_slug = ""
         self._jumping = False
         self._job: IncrementalRender | None = None
+        self._style_check_pending = False
+        self._component_cache: dict[str, Style] = {}
 
     # -- content -----------------------------------------------------------
     def show(
@@ -164,8 +169,10 @@ class DocumentView(ScrollView, can_focus=True):
         return (pane_id, width), render_blocks(blocks, width, self.app.console, styles, header)
 
     def store_prerendered(self, key: tuple[str, int], rendered: Rendered) -> None:
-        """Keep a rendering made by :meth:`prerender` for the pane's first visit."""
-        self._cache.setdefault(key, rendered)
+        """Keep a rendering made by :meth:`prerender` for the pane's first visit
+        (unless the theme changed while it was being made)."""
+        if rendered.styles is self._styles:
+            self._cache.setdefault(key, rendered)
 
     @property
     def rendered(self) -> Rendered | None:
@@ -214,38 +221,68 @@ class DocumentView(ScrollView, can_focus=True):
             self._check_heading()
             self.refresh()
 
+    def _component(self, name: str) -> Style:
+        """The full Rich style of component class ``name``: its colour and
+        background resolved against the page (a partial style would leave
+        the background to the terminal and ``auto`` colours unresolved, which
+        is how citations came out pure white in every theme), made readable
+        (>= 4.5:1) against that background if the theme's colour is not."""
+        style = self._component_cache.get(name)
+        if style is None:
+            style = self.get_visual_style(name).rich_style
+            if name not in _DECORATION:
+                style = readable(style, self.rich_style.color)
+            self._component_cache[name] = style
+        return style
+
     def _get_styles(self) -> Styles:
         if self._styles is None:
-            get = self.get_component_rich_style
+            get = self._component
             self._styles = Styles(
                 text=self.rich_style,
-                title=get("document--title", partial=True),
-                meta=get("document--meta", partial=True),
-                h2=get("document--h2", partial=True),
-                h3=get("document--h3", partial=True),
-                h4=get("document--h4", partial=True),
-                link=get("document--link", partial=True),
-                cite=get("document--cite", partial=True),
-                code=get("document--code", partial=True),
-                quote=get("document--quote", partial=True),
-                rule=get("document--rule", partial=True),
-                table_header=get("document--table-header", partial=True),
-                table_border=get("document--table-border", partial=True),
+                title=get("document--title"),
+                meta=get("document--meta"),
+                h2=get("document--h2"),
+                h3=get("document--h3"),
+                h4=get("document--h4"),
+                link=get("document--link"),
+                cite=get("document--cite"),
+                code=get("document--code"),
+                quote=get("document--quote"),
+                rule=get("document--rule"),
+                table_header=get("document--table-header"),
+                table_border=get("document--table-border"),
             )
         return self._styles
 
     def notify_style_update(self) -> None:
-        """Theme or CSS changed: drop renderings made with the old styles
-        (only if the styles really differ: this is called often)."""
+        """Theme or CSS changed: drop renderings made with the old styles.
+
+        Textual calls this *before* it updates the component classes' styles
+        (``Stylesheet.apply`` -> ``replace_rules``, then
+        ``_process_component_classes``), so comparing here would see the old
+        heading and link colours: the check runs once the update is done.
+        """
         super().notify_style_update()
+        self._component_cache.clear()
+        if self._styles is not None and not self._style_check_pending:
+            self._style_check_pending = True
+            self.call_later(self._check_styles)
+
+    def _check_styles(self) -> None:
+        """Re-render with the new styles if they changed (a theme switch)."""
+        self._style_check_pending = False
+        self._component_cache.clear()
         if self._styles is None:
             return
         old = self._styles
         self._styles = None
         if self._get_styles() != old:
             self._cache.clear()
+            self._job = None
             if self.is_mounted and self.pane_id and self._rendered is not None:
-                self.call_later(self._render_now)
+                self._pending = (int(self.scroll_y), self._jump_slug)
+                self._render_now()
 
     def on_resize(self, event: events.Resize) -> None:
         if not self.pane_id or not self.size.width:
@@ -274,21 +311,35 @@ class DocumentView(ScrollView, can_focus=True):
         strip = self._decorate(line_no, strip)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
+    def _marker_line(self) -> dict[int, str]:
+        """Gutter markers by line: a heading's on its first line; the top of
+        the pane's (slug ``""``) on the title."""
+        rendered = self._rendered
+        if not self.markers or rendered is None:
+            return {}
+        lines: dict[int, str] = {}
+        if "" in self.markers and self._header:
+            lines[0] = self.markers[""]
+        for first, slug, _level, _text in rendered.headings:
+            if slug in self.markers:
+                lines[first] = self.markers[slug]
+        return lines
+
     def _decorate(self, line_no: int, strip: Strip) -> Strip:
         rendered = self._rendered
         assert rendered is not None
-        if self.markers and rendered.headings:
-            for first, slug, _level, _text in rendered.headings:
-                if first == line_no and slug in self.markers:
-                    marker = self.markers[slug][:GUTTER].ljust(GUTTER)
-                    rest = strip.crop(GUTTER, strip.cell_length)
-                    style = self.get_component_rich_style("document--marker")
-                    strip = Strip([Segment(marker, style), *rest])
-                    break
+        if self.markers:
+            marker = self._marker_line().get(line_no)
+            if marker:
+                # Keep a space between the markers and the text.
+                marker = marker[: GUTTER - 1].ljust(GUTTER)
+                rest = strip.crop(GUTTER, strip.cell_length)
+                strip = Strip([Segment(marker, self._component("document--marker")), *rest])
         if self.focused_link is not None and self.focused_link < len(rendered.links):
             first, last, _href = rendered.links[self.focused_link]
             if first <= line_no <= last:
-                focus = self.get_component_rich_style("document--link-focus")
+                # Text style only (reverse): the link keeps its own colours.
+                focus = self.get_component_rich_style("document--link-focus", partial=True)
                 index = self.focused_link
                 strip = Strip(
                     [
@@ -304,8 +355,9 @@ class DocumentView(ScrollView, can_focus=True):
         spans = [(i, m) for i, m in enumerate(self.matches) if m.y == line_no]
         if not spans:
             return strip
-        normal = self.get_component_rich_style("document--match")
-        current = self.get_component_rich_style("document--match-current")
+        normal = self._component("document--match")
+        # Text style only (reverse): the match keeps the contrast of its text.
+        current = self.get_component_rich_style("document--match-current", partial=True)
         cuts: list[int] = []
         for _, match in spans:
             cuts.extend((match.start, match.end))
@@ -318,7 +370,9 @@ class DocumentView(ScrollView, can_focus=True):
             for index, match in spans:
                 if match.start <= position and end <= match.end and end > position:
                     style = current if index == self.match_index else normal
-            out.append(piece.apply_style(style) if style else piece)
+            # On top of the text's own colours (apply_style would put it
+            # underneath, where the page background hides it).
+            out.append(Strip(Segment.apply_style(piece, post_style=style)) if style else piece)
             position = end
         return Strip.join(out)
 
