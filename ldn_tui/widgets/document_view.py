@@ -112,6 +112,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._jumping = False
         self._job: IncrementalRender | None = None
         self._style_check_pending = False
+        #: the content width the current rendering was asked for
+        self._rendered_for = 0
         self._component_cache: dict[str, Style] = {}
 
     # -- content -----------------------------------------------------------
@@ -201,6 +203,7 @@ class DocumentView(ScrollView, can_focus=True):
                 self.call_after_refresh(self._finish_render, job, key)
             rendered = job.rendered
         self._rendered = rendered
+        self._rendered_for = width
         self.virtual_size = Size(width, len(rendered.lines))
         if self.find_query:
             self._compute_matches(keep_index=True)
@@ -289,11 +292,22 @@ class DocumentView(ScrollView, can_focus=True):
             return
         if self._pending is not None:
             self._render_now()
-        elif self._rendered is None or self._rendered.width != self._content_width():
-            # Keep the reader on the heading they were reading.
-            slug = self._jump_slug or self._current_slug
-            self._pending = (0, slug) if slug else (int(self.scroll_y), "")
-            self._render_now()
+        else:
+            self._rewrap_if_needed()
+
+    def _rewrap_if_needed(self) -> None:
+        """Re-render at the current width if the rendering is for another.
+
+        Called on Resize and, because a Resize does not always arrive (the
+        notes panel's first opening narrows the view without one, and the
+        page was clipped under a horizontal scrollbar: W6), on paint too.
+        """
+        if self._rendered is None or self._rendered_for == self._content_width():
+            return
+        # Keep the reader on the heading they were reading.
+        slug = self._jump_slug or self._current_slug
+        self._pending = (0, slug) if slug else (int(self.scroll_y), "")
+        self._render_now()
 
     # -- painting ----------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -301,6 +315,8 @@ class DocumentView(ScrollView, can_focus=True):
             # First paint of a new pane: render now, at the width we are
             # being painted at, rather than a frame later on Resize.
             self._render_now()
+        elif self.pane_id and self.size.width:
+            self._rewrap_if_needed()
         scroll_x, scroll_y = self.scroll_offset
         line_no = scroll_y + y
         width = self.scrollable_content_region.width
@@ -376,6 +392,28 @@ class DocumentView(ScrollView, can_focus=True):
             position = end
         return Strip.join(out)
 
+    # -- scrolling -----------------------------------------------------------
+    # Every jump is instant: an animated scroll sweeps the whole pane past
+    # the reader's eyes for about a second, and keys pressed meanwhile land
+    # on in-between positions.
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False, immediate=True)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_up(animate=False, immediate=True)
+
+    def action_scroll_down(self) -> None:
+        self.scroll_down(animate=False, immediate=True)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
     # -- headings ----------------------------------------------------------
     @property
     def heading_rows(self) -> list[tuple[int, str, int, str]]:
@@ -404,7 +442,19 @@ class DocumentView(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         if not self._jumping:
             self._jump_slug = ""
+        self._drop_hidden_focus()
         self._check_heading()
+
+    def _drop_hidden_focus(self) -> None:
+        """Forget the focused link once it is scrolled out of sight, so tab
+        and shift+tab start from what is on screen rather than jumping back
+        to where the reader was."""
+        if self.focused_link is None or self.focused_link >= len(self.links):
+            return
+        first, last, _ = self.links[self.focused_link]
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        if height and (last < top or first >= top + height):
+            self.focused_link = None
 
     def _check_heading(self) -> None:
         slug, text = self.current_heading()
