@@ -507,12 +507,13 @@ class DocumentView(ScrollView, can_focus=True):
         self.refresh()
 
     def _visible_link(self, forward: bool) -> int | None:
-        """The first (or last) link on screen, to start cycling from."""
+        """The link to start cycling from: the first one on screen or below
+        it (tab), or the last one on screen or above it (shift+tab)."""
         top, height = int(self.scroll_y), self.scrollable_content_region.height
-        visible = [i for i, (first, _, _) in enumerate(self.links) if top <= first < top + height]
-        if not visible:
-            return None
-        return visible[0] if forward else visible[-1]
+        starts = [first for first, _, _ in self.links]
+        if forward:
+            return next((i for i, first in enumerate(starts) if first >= top), None)
+        return next((i for i in range(len(starts) - 1, -1, -1) if starts[i] < top + height), None)
 
     def action_next_link(self) -> None:
         if not self.links:
