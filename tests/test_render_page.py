@@ -83,3 +83,51 @@ async def test_link_focus_follows_the_scroll(tmp_path):
         # And from the top again, tab starts at the first link.
         await pilot.press("g", "tab")
         assert view.focused_link == 0
+
+
+async def test_notes_panel_tells_notes_apart_and_stays_readable(tmp_path):
+    """The notes panel: each heading bold and underlined above its note, a
+    rule between notes, and the "no notes yet" line readable (>= 4.5:1; it
+    was the dim disabled colour, 2.9:1 in Nord)."""
+    from colour_check import check_lines
+
+    from ldn_tui.widgets.notes_panel import NotesPanel
+
+    ldn = _shipped(tmp_path)
+    async with ldn.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        panel = ldn.reader.query_one(NotesPanel)
+        region = panel.content_region
+        rows = ldn.screen._compositor.render_strips()[region.y : region.bottom]
+        assert "No notes on this pane yet." in rows[0].text
+        assert not check_lines([row.crop(region.x, region.right) for row in rows])
+        store = ldn._need_store()
+        store.add_note("overview", "key-points", "Key points", "first")
+        store.add_note("overview", "safety-in-one-paragraph", "Safety in one paragraph", "second")
+        ldn.refresh_views()
+        ldn.reader.refresh_notes()
+        await pilot.pause()
+        rows = [row.crop(region.x, region.right) for row in ldn.screen._compositor.render_strips()[region.y : region.bottom]]
+        texts = [row.text.strip() for row in rows]
+        first = texts.index("Key points")
+        assert texts[first + 1] == "first"
+        assert set(texts[first + 2]) == {"─"}, texts[: first + 4]  # the rule between notes
+        heading = next(s for s in rows[first] if s.text.strip())
+        body = next(s for s in rows[first + 1] if s.text.strip())
+        assert heading.style.bold and heading.style.underline and not body.style.bold
+
+
+async def test_find_hint_fits_at_100_columns(tmp_path):
+    """The find bar's hint is shown whole next to the pane list."""
+    from textual.widgets import Input
+
+    ldn = _shipped(tmp_path)
+    async with ldn.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        field = ldn.reader.query_one("#find-input", Input)
+        screen = "\n".join(strip.text for strip in ldn.screen._compositor.render_strips())
+        assert field.placeholder in screen
