@@ -131,3 +131,20 @@ async def test_find_hint_fits_at_100_columns(tmp_path):
         field = ldn.reader.query_one("#find-input", Input)
         screen = "\n".join(strip.text for strip in ldn.screen._compositor.render_strips())
         assert field.placeholder in screen
+
+
+async def test_line_length_is_capped_on_a_wide_terminal(tmp_path):
+    """At 200x60 lines stop at about 90 characters instead of 170."""
+    from ldn_tui.widgets.document_view import MAX_WIDTH
+
+    ldn = _shipped(tmp_path)
+    async with ldn.run_test(size=(200, 60)) as pilot:
+        await ready(pilot)
+        view = ldn.reader.view
+        assert view.scrollable_content_region.width > MAX_WIDTH
+        assert max(line.cell_length for line in view.rendered.lines) <= MAX_WIDTH
+        assert max(len(line.text.rstrip()) for line in view.rendered.lines) > MAX_WIDTH - 10
+        # The rest of the row is still the page, not the terminal's background.
+        region = view.content_region
+        row = ldn.screen._compositor.render_strips()[region.y + 3].crop(region.x, region.right)
+        assert all(segment.style is not None and segment.style.bgcolor is not None for segment in row if segment.text)

@@ -27,6 +27,10 @@ from .render import GUTTER, IncrementalRender, Rendered, Styles, readable, rende
 
 Matcher = Callable[[str, str], list[tuple[int, int]]]
 
+#: The widest the page is rendered (gutter included): about 90 characters
+#: of text a line, a comfortable measure.
+MAX_WIDTH = 94
+
 #: Component classes that are lines, not text: faint on purpose.
 _DECORATION = frozenset({"document--rule", "document--table-border"})
 
@@ -164,9 +168,9 @@ class DocumentView(ScrollView, can_focus=True):
         strips); hand the result to :meth:`store_prerendered` on the UI
         thread. None before the first layout.
         """
-        width = self.scrollable_content_region.width
-        if not width:
+        if not self.scrollable_content_region.width:
             return None
+        width = self._content_width()
         styles = self._styles or self._get_styles()
         return (pane_id, width), render_blocks(blocks, width, self.app.console, styles, header)
 
@@ -182,7 +186,10 @@ class DocumentView(ScrollView, can_focus=True):
         return self._rendered
 
     def _content_width(self) -> int:
-        return self.scrollable_content_region.width or self.size.width or 80
+        """The width the pane is rendered at: the view's, up to
+        :data:`MAX_WIDTH` (lines of 170 characters on a wide terminal are
+        hard to follow back to the next line's start)."""
+        return min(self.scrollable_content_region.width or self.size.width or 80, MAX_WIDTH)
 
     def _render_now(self) -> None:
         if not self.pane_id:
