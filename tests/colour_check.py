@@ -103,3 +103,22 @@ def check_lines(
             if ratio < minimum:
                 problems.append(Problem(number, text, f"contrast {ratio:.2f}:1 ({fg} on {bg})"))
     return problems
+
+
+def check_cells(
+    rows: Iterable[Iterable[tuple[str, RGB | None, RGB | None]]],
+    minimum: float = MIN_CONTRAST,
+) -> list[Problem]:
+    """The same checks on runs of ``(text, foreground, background)`` per row,
+    as an end-to-end test gets them from ``tmux capture-pane -e`` (None: the
+    terminal's default colour, i.e. a hole in the theme)."""
+    problems: list[Problem] = []
+    for number, row in enumerate(rows):
+        for text, fg, bg in row:
+            if not text:
+                continue
+            if bg is None:
+                problems.append(Problem(number, text, "no background (terminal default shows through)"))
+            elif has_text(text) and fg is not None and contrast(fg, bg) < minimum:
+                problems.append(Problem(number, text, f"contrast {contrast(fg, bg):.2f}:1 ({fg} on {bg})"))
+    return problems

@@ -190,3 +190,13 @@ def test_table_is_drawn_within_the_width_with_aligned_columns():
             if "┼" in line:
                 continue
             assert [i for i, ch in enumerate(line) if ch == "│"] == bars, line
+
+
+def test_colour_check_helper_sees_holes_and_low_contrast():
+    """The helper the theme tests rely on flags what it should."""
+    from colour_check import check_cells, contrast
+
+    assert round(contrast((0, 0, 0), (255, 255, 255)), 1) == 21.0
+    assert round(contrast((118, 118, 118), (255, 255, 255)), 2) == 4.54
+    rows = [[("ok", (0, 0, 0), (255, 255, 255)), ("hole", (0, 0, 0), None), ("pale", (200, 200, 200), (255, 255, 255)), ("──", (250, 250, 250), (255, 255, 255))]]
+    assert [p.text for p in check_cells(rows)] == ["hole", "pale"]
