@@ -23,9 +23,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..models import Block
-from .render import GUTTER, IncrementalRender, Rendered, Styles, render_blocks
+from .render import GUTTER, IncrementalRender, Rendered, Styles, readable, render_blocks
 
 Matcher = Callable[[str, str], list[tuple[int, int]]]
+
+#: The widest the page is rendered (gutter included): about 90 characters
+#: of text a line, a comfortable measure.
+MAX_WIDTH = 94
+
+#: Component classes that are lines, not text: faint on purpose.
+_DECORATION = frozenset({"document--rule", "document--table-border"})
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,10 @@ class DocumentView(ScrollView, can_focus=True):
         self._jump_slug = ""
         self._jumping = False
         self._job: IncrementalRender | None = None
+        self._style_check_pending = False
+        #: the content width the current rendering was asked for
+        self._rendered_for = 0
+        self._component_cache: dict[str, Style] = {}
 
     # -- content -----------------------------------------------------------
     def show(
@@ -157,15 +168,17 @@ class DocumentView(ScrollView, can_focus=True):
         strips); hand the result to :meth:`store_prerendered` on the UI
         thread. None before the first layout.
         """
-        width = self.scrollable_content_region.width
-        if not width:
+        if not self.scrollable_content_region.width:
             return None
+        width = self._content_width()
         styles = self._styles or self._get_styles()
         return (pane_id, width), render_blocks(blocks, width, self.app.console, styles, header)
 
     def store_prerendered(self, key: tuple[str, int], rendered: Rendered) -> None:
-        """Keep a rendering made by :meth:`prerender` for the pane's first visit."""
-        self._cache.setdefault(key, rendered)
+        """Keep a rendering made by :meth:`prerender` for the pane's first visit
+        (unless the theme changed while it was being made)."""
+        if rendered.styles is self._styles:
+            self._cache.setdefault(key, rendered)
 
     @property
     def rendered(self) -> Rendered | None:
@@ -173,7 +186,10 @@ class DocumentView(ScrollView, can_focus=True):
         return self._rendered
 
     def _content_width(self) -> int:
-        return self.scrollable_content_region.width or self.size.width or 80
+        """The width the pane is rendered at: the view's, up to
+        :data:`MAX_WIDTH` (lines of 170 characters on a wide terminal are
+        hard to follow back to the next line's start)."""
+        return min(self.scrollable_content_region.width or self.size.width or 80, MAX_WIDTH)
 
     def _render_now(self) -> None:
         if not self.pane_id:
@@ -194,6 +210,7 @@ class DocumentView(ScrollView, can_focus=True):
                 self.call_after_refresh(self._finish_render, job, key)
             rendered = job.rendered
         self._rendered = rendered
+        self._rendered_for = width
         self.virtual_size = Size(width, len(rendered.lines))
         if self.find_query:
             self._compute_matches(keep_index=True)
@@ -214,49 +231,90 @@ class DocumentView(ScrollView, can_focus=True):
             self._check_heading()
             self.refresh()
 
+    def _component(self, name: str) -> Style:
+        """The full Rich style of component class ``name``: its colour and
+        background resolved against the page (a partial style would leave
+        the background to the terminal and ``auto`` colours unresolved, which
+        is how citations came out pure white in every theme), made readable
+        (>= 4.5:1) against that background if the theme's colour is not."""
+        style = self._component_cache.get(name)
+        if style is None:
+            style = self.get_visual_style(name).rich_style
+            if name not in _DECORATION:
+                style = readable(style, self.rich_style.color)
+            self._component_cache[name] = style
+        return style
+
     def _get_styles(self) -> Styles:
         if self._styles is None:
-            get = self.get_component_rich_style
+            get = self._component
             self._styles = Styles(
                 text=self.rich_style,
-                title=get("document--title", partial=True),
-                meta=get("document--meta", partial=True),
-                h2=get("document--h2", partial=True),
-                h3=get("document--h3", partial=True),
-                h4=get("document--h4", partial=True),
-                link=get("document--link", partial=True),
-                cite=get("document--cite", partial=True),
-                code=get("document--code", partial=True),
-                quote=get("document--quote", partial=True),
-                rule=get("document--rule", partial=True),
-                table_header=get("document--table-header", partial=True),
-                table_border=get("document--table-border", partial=True),
+                title=get("document--title"),
+                meta=get("document--meta"),
+                h2=get("document--h2"),
+                h3=get("document--h3"),
+                h4=get("document--h4"),
+                link=get("document--link"),
+                cite=get("document--cite"),
+                code=get("document--code"),
+                quote=get("document--quote"),
+                rule=get("document--rule"),
+                table_header=get("document--table-header"),
+                table_border=get("document--table-border"),
             )
         return self._styles
 
     def notify_style_update(self) -> None:
-        """Theme or CSS changed: drop renderings made with the old styles
-        (only if the styles really differ: this is called often)."""
+        """Theme or CSS changed: drop renderings made with the old styles.
+
+        Textual calls this *before* it updates the component classes' styles
+        (``Stylesheet.apply`` -> ``replace_rules``, then
+        ``_process_component_classes``), so comparing here would see the old
+        heading and link colours: the check runs once the update is done.
+        """
         super().notify_style_update()
+        self._component_cache.clear()
+        if self._styles is not None and not self._style_check_pending:
+            self._style_check_pending = True
+            self.call_later(self._check_styles)
+
+    def _check_styles(self) -> None:
+        """Re-render with the new styles if they changed (a theme switch)."""
+        self._style_check_pending = False
+        self._component_cache.clear()
         if self._styles is None:
             return
         old = self._styles
         self._styles = None
         if self._get_styles() != old:
             self._cache.clear()
+            self._job = None
             if self.is_mounted and self.pane_id and self._rendered is not None:
-                self.call_later(self._render_now)
+                self._pending = (int(self.scroll_y), self._jump_slug)
+                self._render_now()
 
     def on_resize(self, event: events.Resize) -> None:
         if not self.pane_id or not self.size.width:
             return
         if self._pending is not None:
             self._render_now()
-        elif self._rendered is None or self._rendered.width != self._content_width():
-            # Keep the reader on the heading they were reading.
-            slug = self._jump_slug or self._current_slug
-            self._pending = (0, slug) if slug else (int(self.scroll_y), "")
-            self._render_now()
+        else:
+            self._rewrap_if_needed()
+
+    def _rewrap_if_needed(self) -> None:
+        """Re-render at the current width if the rendering is for another.
+
+        Called on Resize and, because a Resize does not always arrive (the
+        notes panel's first opening narrows the view without one, and the
+        page was clipped under a horizontal scrollbar: W6), on paint too.
+        """
+        if self._rendered is None or self._rendered_for == self._content_width():
+            return
+        # Keep the reader on the heading they were reading.
+        slug = self._jump_slug or self._current_slug
+        self._pending = (0, slug) if slug else (int(self.scroll_y), "")
+        self._render_now()
 
     # -- painting ----------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -264,6 +322,8 @@ class DocumentView(ScrollView, can_focus=True):
             # First paint of a new pane: render now, at the width we are
             # being painted at, rather than a frame later on Resize.
             self._render_now()
+        elif self.pane_id and self.size.width:
+            self._rewrap_if_needed()
         scroll_x, scroll_y = self.scroll_offset
         line_no = scroll_y + y
         width = self.scrollable_content_region.width
@@ -274,25 +334,35 @@ class DocumentView(ScrollView, can_focus=True):
         strip = self._decorate(line_no, strip)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
+    def _marker_line(self) -> dict[int, str]:
+        """Gutter markers by line: a heading's on its first line; the top of
+        the pane's (slug ``""``) on the title."""
+        rendered = self._rendered
+        if not self.markers or rendered is None:
+            return {}
+        lines: dict[int, str] = {}
+        if "" in self.markers and self._header:
+            lines[0] = self.markers[""]
+        for first, slug, _level, _text in rendered.headings:
+            if slug in self.markers:
+                lines[first] = self.markers[slug]
+        return lines
+
     def _decorate(self, line_no: int, strip: Strip) -> Strip:
         rendered = self._rendered
         assert rendered is not None
         if self.markers:
-            rows = rendered.headings
-            if self._header is not None and "" in self.markers:
-                # A pane's top (slug "") is marked on its title line (W3).
-                rows = [(0, "", 0, ""), *rows]
-            for first, slug, _level, _text in rows:
-                if first == line_no and slug in self.markers:
-                    marker = self.markers[slug][:GUTTER].ljust(GUTTER)
-                    rest = strip.crop(GUTTER, strip.cell_length)
-                    style = self.get_component_rich_style("document--marker")
-                    strip = Strip([Segment(marker, style), *rest])
-                    break
+            marker = self._marker_line().get(line_no)
+            if marker:
+                # Keep a space between the markers and the text.
+                marker = marker[: GUTTER - 1].ljust(GUTTER)
+                rest = strip.crop(GUTTER, strip.cell_length)
+                strip = Strip([Segment(marker, self._component("document--marker")), *rest])
         if self.focused_link is not None and self.focused_link < len(rendered.links):
             first, last, _href = rendered.links[self.focused_link]
             if first <= line_no <= last:
-                focus = self.get_component_rich_style("document--link-focus")
+                # Text style only (reverse): the link keeps its own colours.
+                focus = self.get_component_rich_style("document--link-focus", partial=True)
                 index = self.focused_link
                 strip = Strip(
                     [
@@ -308,8 +378,9 @@ class DocumentView(ScrollView, can_focus=True):
         spans = [(i, m) for i, m in enumerate(self.matches) if m.y == line_no]
         if not spans:
             return strip
-        normal = self.get_component_rich_style("document--match")
-        current = self.get_component_rich_style("document--match-current")
+        normal = self._component("document--match")
+        # Text style only (reverse): the match keeps the contrast of its text.
+        current = self.get_component_rich_style("document--match-current", partial=True)
         cuts: list[int] = []
         for _, match in spans:
             cuts.extend((match.start, match.end))
@@ -322,9 +393,33 @@ class DocumentView(ScrollView, can_focus=True):
             for index, match in spans:
                 if match.start <= position and end <= match.end and end > position:
                     style = current if index == self.match_index else normal
-            out.append(piece.apply_style(style) if style else piece)
+            # On top of the text's own colours (apply_style would put it
+            # underneath, where the page background hides it).
+            out.append(Strip(Segment.apply_style(piece, post_style=style)) if style else piece)
             position = end
         return Strip.join(out)
+
+    # -- scrolling -----------------------------------------------------------
+    # Every jump is instant: an animated scroll sweeps the whole pane past
+    # the reader's eyes for about a second, and keys pressed meanwhile land
+    # on in-between positions.
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False, immediate=True)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_up(animate=False, immediate=True)
+
+    def action_scroll_down(self) -> None:
+        self.scroll_down(animate=False, immediate=True)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
 
     # -- headings ----------------------------------------------------------
     @property
@@ -354,7 +449,19 @@ class DocumentView(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         if not self._jumping:
             self._jump_slug = ""
+        self._drop_hidden_focus()
         self._check_heading()
+
+    def _drop_hidden_focus(self) -> None:
+        """Forget the focused link once it is scrolled out of sight, so tab
+        and shift+tab start from what is on screen rather than jumping back
+        to where the reader was."""
+        if self.focused_link is None or self.focused_link >= len(self.links):
+            return
+        first, last, _ = self.links[self.focused_link]
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        if height and (last < top or first >= top + height):
+            self.focused_link = None
 
     def _check_heading(self) -> None:
         slug, text = self.current_heading()
@@ -407,12 +514,13 @@ class DocumentView(ScrollView, can_focus=True):
         self.refresh()
 
     def _visible_link(self, forward: bool) -> int | None:
-        """The first (or last) link on screen, to start cycling from."""
+        """The link to start cycling from: the first one on screen or below
+        it (tab), or the last one on screen or above it (shift+tab)."""
         top, height = int(self.scroll_y), self.scrollable_content_region.height
-        visible = [i for i, (first, _, _) in enumerate(self.links) if top <= first < top + height]
-        if not visible:
-            return None
-        return visible[0] if forward else visible[-1]
+        starts = [first for first, _, _ in self.links]
+        if forward:
+            return next((i for i, first in enumerate(starts) if first >= top), None)
+        return next((i for i in range(len(starts) - 1, -1, -1) if starts[i] < top + height), None)
 
     def action_next_link(self) -> None:
         if not self.links:

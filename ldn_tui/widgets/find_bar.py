@@ -47,7 +47,8 @@ class FindBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("Find:", classes="find-label")
-        yield Input(placeholder="text in this pane  (enter: next, tab: back to the pane, esc: close)", id="find-input")
+        # Short enough to show whole next to the pane list at 100 columns.
+        yield Input(placeholder="enter: next · tab: back to the pane · esc: close", id="find-input")
         yield Label("", id="find-count")
 
     def open(self) -> None:

@@ -28,18 +28,26 @@ class NotesPanel(OptionList):
             super().__init__()
 
     def show_notes(self, notes: list[tuple[Note, bool]]) -> None:
-        """Show ``(note, orphaned)`` pairs, in reading order."""
+        """Show ``(note, orphaned)`` pairs, in reading order.
+
+        The heading is bold and underlined, the note in plain text under it,
+        and a rule between notes, so where one ends and the next begins is
+        clear at a glance. Colours are the panel's own (theme) colours.
+        """
         self.clear_options()
         if not notes:
-            self.add_option(Option(Text("No notes on this pane yet. Press n to write one.", style="italic"), disabled=True))
+            self.add_option(Option(Text("No notes on this pane yet. Press n to write one."), disabled=True))
             return
-        options = []
+        options: list[Option | None] = []
         for note, orphaned in notes:
-            label = Text(one_line(note.heading, 60), style="bold")
+            label = Text()
+            label.append(one_line(note.heading, 60), style="bold underline")
             if orphaned:
                 label.append("  (heading no longer in the content)", style="italic")
             label.append("\n")
             label.append(visible(note.text))
+            if options:
+                options.append(None)  # a separator line between notes
             options.append(Option(label, id=note.id))
         self.add_options(options)
 

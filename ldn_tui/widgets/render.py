@@ -9,6 +9,12 @@ new width takes a few milliseconds.
 
 Link spans carry ``@click`` meta so the mouse can follow them, and a
 ``link`` index so the keyboard can focus them.
+
+Every segment of every line carries a full style (colour and background),
+via :meth:`_Builder.line`: a segment without one would be drawn on the
+terminal's own default background (a black or white bar across a themed
+page) and crashes Textual's ``NO_COLOR`` monochrome filter, which expects a
+style on every segment.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
+from rich.color import Color, ColorType, blend_rgb
+from rich.color_triplet import ColorTriplet
 from rich.console import Console, ConsoleOptions
 from rich.segment import Segment
 from rich.style import Style
@@ -24,13 +32,61 @@ from textual.strip import Strip
 
 from ..models import Block, Span
 
-#: Columns kept free on the left of every line for bookmark/note markers.
-GUTTER = 2
+#: Columns kept free on the left of every line for bookmark/note markers:
+#: room for both (``★✎``) and a space before the heading text.
+GUTTER = 3
+
+
+#: WCAG AA contrast for body text.
+MIN_CONTRAST = 4.5
+
+
+def _luminance(rgb: ColorTriplet) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(rgb.red) + 0.7152 * channel(rgb.green) + 0.0722 * channel(rgb.blue)
+
+
+def contrast_ratio(one: ColorTriplet, other: ColorTriplet) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def readable(style: Style, toward: Color | None, minimum: float = MIN_CONTRAST) -> Style:
+    """``style`` with its colour moved toward ``toward`` (the page's text
+    colour) just far enough for ``minimum`` contrast against its background.
+
+    A theme's accent or warning colour can be too pale for text on a light
+    page (``$text-accent`` is 3.3:1 in textual-light); the hue is kept as far
+    as readability allows. Terminal-chosen colours (the ANSI theme) are left
+    alone: their contrast is the terminal's.
+    """
+    fg, bg = style.color, style.bgcolor
+    chosen_by_terminal = (ColorType.DEFAULT, ColorType.STANDARD, ColorType.WINDOWS)
+    if any(c is None or c.type in chosen_by_terminal for c in (fg, bg, toward)):
+        return style
+    assert fg is not None and bg is not None and toward is not None
+    start, page, target = fg.get_truecolor(), bg.get_truecolor(), toward.get_truecolor()
+    if contrast_ratio(start, page) >= minimum:
+        return style
+    for step in range(1, 11):
+        colour = blend_rgb(start, target, step / 10)
+        if contrast_ratio(colour, page) >= minimum:
+            break
+    return style + Style(color=Color.from_triplet(colour))
 
 
 @dataclass
 class Styles:
-    """Rich styles for each part of a document (from the widget's CSS)."""
+    """Rich styles for each part of a document (from the widget's CSS).
+
+    The widget passes *full* styles (colour and background resolved against
+    the page, see ``DocumentView._get_styles``); :attr:`text` is the page's
+    own style and goes under every segment.
+    """
 
     text: Style = field(default_factory=Style)
     title: Style = field(default_factory=lambda: Style(bold=True))
@@ -57,6 +113,8 @@ class Rendered:
     headings: list[tuple[int, str, int, str]]
     #: (first line, last line, href) of each link, in order
     links: list[tuple[int, int, str]]
+    #: the styles it was drawn with (a rendering from before a theme switch is stale)
+    styles: Styles | None = None
 
 
 class _Builder:
@@ -72,9 +130,13 @@ class _Builder:
         )
 
     # -- helpers ---------------------------------------------------------
+    def line(self, segments: list[Segment]) -> Strip:
+        """A line with the page style under every segment (see module doc)."""
+        return Strip(Segment.apply_style(segments, self.styles.text))
+
     def blank(self) -> None:
         if self.lines and self.lines[-1].cell_length:
-            self.lines.append(Strip.blank(0))
+            self.lines.append(Strip.blank(0, self.styles.text))
 
     def text(self, spans: tuple[Span, ...], base: Style) -> Text:
         text = Text(style=base, end="", no_wrap=False)
@@ -107,7 +169,7 @@ class _Builder:
             lead = first_prefix if number == 0 else prefix
             segments = pad + ([Segment(lead, prefix_style)] if lead else [])
             segments += list(line.render(self.console))
-            self.lines.append(Strip(segments))
+            self.lines.append(self.line(segments))
         self._place_links(start)
 
     def _place_links(self, start: int) -> None:
@@ -156,7 +218,7 @@ class _Builder:
             text = Text(block.text, style=self.styles.code, no_wrap=False)
             self.add_text(text, quote_prefix + "  ", quote_prefix + "  ")
         elif kind == "rule":
-            self.lines.append(Strip([Segment(" " * GUTTER), Segment("─" * (self.width - GUTTER * 2), self.styles.rule)]))
+            self.lines.append(self.line([Segment(" " * GUTTER), Segment("─" * (self.width - GUTTER * 2), self.styles.rule)]))
         elif kind == "table":
             self.table(block)
 
@@ -187,7 +249,7 @@ class _Builder:
         pad = Segment(" " * GUTTER)
 
         def rule(left: str, mid: str, right: str) -> Strip:
-            return Strip([pad, Segment(left + mid.join("─" * (w + 2) for w in widths) + right, border)])
+            return self.line([pad, Segment(left + mid.join("─" * (w + 2) for w in widths) + right, border)])
 
         self.lines.append(rule("╭", "┬", "╮"))
         for index, row in enumerate(cells):
@@ -210,7 +272,7 @@ class _Builder:
                     else:
                         segments.append(Segment(" " * widths[col]))
                     segments.append(Segment(" │ " if col < columns - 1 else " │", border))
-                self.lines.append(Strip(segments))
+                self.lines.append(self.line(segments))
             if index == 0 and len(cells) > 1:
                 self.lines.append(rule("├", "┼", "┤"))
         self.lines.append(rule("╰", "┴", "╯"))
@@ -278,7 +340,7 @@ class IncrementalRender:
             title, meta = header
             builder.add_text(Text(title, style=styles.title))
             builder.add_text(Text(meta, style=styles.meta))
-        self.rendered = Rendered(builder.width, builder.lines, builder.headings, builder.links)
+        self.rendered = Rendered(builder.width, builder.lines, builder.headings, builder.links, styles)
 
     @property
     def complete(self) -> bool:
@@ -295,7 +357,7 @@ class IncrementalRender:
             builder.block(blocks[self.index], previous)
             self.index += 1
         if self.index == len(blocks):
-            builder.lines.append(Strip.blank(0))
+            builder.lines.append(Strip.blank(0, builder.styles.text))
             self.index += 1
         return True
 

@@ -6,6 +6,7 @@ the reader screen decides what to do.
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -14,6 +15,18 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..models import PaneMeta
+
+
+def _toc_label(marker: str, level: int, text: str) -> Table:
+    """A contents entry: the marker column and the level's indent on the
+    left, the heading wrapping with a hanging indent beside them (a plain
+    ``Text`` would wrap its second line back to column 0)."""
+    lead = marker + " " + "  " * max(level - 2, 0)
+    grid = Table.grid(padding=0)
+    grid.add_column(width=len(lead), no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(Text(lead), Text(text))  # Text, not str: headings are never markup
+    return grid
 
 
 class _Chooser(OptionList):
@@ -89,9 +102,7 @@ class TableOfContents(_Chooser):
         self.clear_options()
         options = []
         for _line, slug, level, text in headings:
-            label = Text(markers.get(slug, " ")[:1] + " " + "  " * max(level - 2, 0))
-            label.append(text)
-            options.append(Option(label, id=slug))
+            options.append(Option(_toc_label(markers.get(slug, " ")[:1], level, text), id=slug))
         self.add_options(options)
 
     def select_slug(self, slug: str) -> None:
