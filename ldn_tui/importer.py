@@ -28,6 +28,7 @@ from .export_files import ExportError, _reason
 from .export_formats import APP_NAME, SCHEMA_VERSION
 from .models import AppState, Bookmark, Note
 from .store_format import EXTRA_MAX_KEYS, key_problem, shown_key, value_problem
+from .store_records import EARLIEST, LATEST
 from .textsafe import one_line
 
 #: Imports larger than this are refused unread, and ``ldn-tui export`` refuses
@@ -184,10 +185,10 @@ def parse_export(raw: bytes, name: str = "the file") -> ExportFile:
     )
 
 
-#: Imported times must be a day inside what a datetime can hold, in UTC: a
-#: time on 9999-12-31 cannot be shown in a time zone ahead of UTC, nor made
-#: later when the note is edited (F7).
-_EARLIEST, _LATEST = datetime(1, 1, 2), datetime(9999, 12, 30, 23, 59, 59, 999999)
+#: Imported times must be in the range the store writes (see
+#: :data:`~ldn_tui.store_records.LATEST`): a time on 9999-12-31 cannot be
+#: shown in a time zone ahead of UTC, nor made later when the note is edited.
+_EARLIEST, _LATEST = EARLIEST.replace(tzinfo=None), LATEST.replace(tzinfo=None)
 
 
 class _NotANumber(ValueError):

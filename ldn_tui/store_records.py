@@ -60,27 +60,29 @@ def _parse_time(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-#: the latest time a datetime can hold; an edit of a note stamped at (or
-#: just before) it is stamped with it, since nothing later exists
-_LATEST = datetime.max.replace(tzinfo=timezone.utc)
+#: The range of times the store writes and an import accepts (UTC): a day
+#: inside what a datetime can hold, so every stored time can be shown in any
+#: time zone (up to 14 hours from UTC) and read back from a backup (F7).
+EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=timezone.utc)
 
 
 def _later_than(previous: str) -> str:
     """Now, but strictly after ``previous`` (clocks can step backwards).
 
-    A ``previous`` at the very end of year 9999 (an import can carry one)
-    has no later time: the result is then the latest time there is, so the
-    note can still be edited (F7).
+    Never after :data:`LATEST`: a note stamped there (an import can carry
+    such a time) is stamped :data:`LATEST` again when edited, so it can
+    still be edited and backed up (F7).
     """
     now = datetime.now(timezone.utc)
     try:
         prev = _parse_time(previous)
         if now <= prev:
-            now = prev.astimezone(timezone.utc) + timedelta(microseconds=1)
+            now = min(prev.astimezone(timezone.utc) + timedelta(microseconds=1), LATEST)
     except ValueError:
         pass
     except OverflowError:  # 9999-12-31T23:59:59.999999, or past it once made UTC
-        now = _LATEST
+        now = LATEST
     return now.isoformat(timespec="microseconds")
 
 
