@@ -36,6 +36,7 @@ import fcntl
 import json
 import operator
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -259,9 +260,13 @@ class AtomicJSONStorage(Storage):
             return dict(self._tables)
         if self._tables is not None and self._key == _stat_key(st):
             return dict(self._tables)
-        fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        # O_NONBLOCK: a pipe put in the file's place must not hang the app
+        fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         try:
-            key = _stat_key(os.fstat(fd))
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(errno.EINVAL, "it is not a regular file", str(self.path))
+            key = _stat_key(st)
             chunks = []
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)
@@ -300,6 +305,11 @@ class AtomicJSONStorage(Storage):
         """Serve ``tables`` from now on without touching the file (read-only use)."""
         self._set_cache(tables, info, None, None)
         self._pinned = True
+
+    def unpin(self) -> None:
+        """Undo :meth:`pin`: read the file again from the next read on."""
+        self._pinned = False
+        self._set_cache(None, None, None, None)
 
     def invalidate(self) -> None:
         """Forget the cache: the next read parses the file again."""

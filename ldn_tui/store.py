@@ -288,8 +288,12 @@ class Store(StoreSession):
     # -- whole-store helpers -----------------------------------------------------
 
     def snapshot(self) -> tuple[list[Bookmark], list[Note], AppState]:
-        """Bookmarks, notes and state, read together (for export)."""
-        with self._op(write=False):
+        """Bookmarks, notes and state, read together (for export).
+
+        Raises :class:`StoreBusy` rather than hand out nothing while the
+        file is still locked by another ldn-tui since this one opened it.
+        """
+        with self._op(write=False, complete=True):
             return list(self._all_bookmarks()), list(self._all_notes()), self._state()
 
     def orphans(self, known: set[tuple[str, str]]) -> tuple[list[Bookmark], list[Note]]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
@@ -207,6 +208,23 @@ def _check_records(name: str, table: dict, fields: tuple[str, ...], problems: li
     return good
 
 
+def _unique_ids(table: dict, problems: list[str]) -> dict:
+    """Notes sharing an id get new ids, so editing one never overwrites
+    another (F32). The check runs at C speed; the loop only on a clash."""
+    ids = list(map(itemgetter("id"), table.values()))
+    if len(set(ids)) == len(ids):
+        return table
+    out, seen, renamed = {}, set(), 0
+    for key, doc in table.items():
+        if doc["id"] in seen:
+            doc = {**doc, "id": uuid.uuid4().hex}
+            renamed += 1
+        seen.add(doc["id"])
+        out[key] = doc
+    problems.append(f"{renamed} of {len(table)} notes shared an id with another note and were given a new one")
+    return out
+
+
 def _check_state(table: dict, problems: list[str]) -> dict:
     out = {}
     for key, doc in table.items():
@@ -271,7 +289,7 @@ def load_tables(obj: Any) -> tuple[dict, LoadInfo]:
         if not isinstance(table, dict):
             problems.append(f"the {name!r} part holds {_kind(table)} instead of a table")
         elif name == "notes":
-            tables[name] = _check_records(name, table, NOTE_FIELDS, problems)
+            tables[name] = _unique_ids(_check_records(name, table, NOTE_FIELDS, problems), problems)
         elif name == "bookmarks":
             tables[name] = _check_records(name, table, BOOKMARK_FIELDS, problems)
         elif name == "state":
