@@ -86,17 +86,48 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+TEMP_SUFFIX = ".tmp"
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 
 
-def write_new_private_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (never overwriting) with mode 0600, write, fsync."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+def write_new_private_file(path: Path, data: bytes, temp_name: str | None = None) -> None:
+    """Create ``path`` (never overwriting) with mode 0600: whole or not at all.
+
+    The bytes go to a private temporary file (named with ``temp_name`` as
+    prefix, so the next open sweeps it if a crash leaves it), which is
+    ``fsync``-ed and then hard-linked to ``path``: ``link`` fails if
+    ``path`` exists, and a crash before it leaves no partial backup under
+    a backup's name. Raises :class:`FileExistsError` if ``path`` exists.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_name or f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, FILE_MODE)  # umask-independent
+        _write_all(fd, data)
+        os.fsync(fd)
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            _write_exclusive(path, data)  # a file system without hard links
+    finally:
+        os.close(fd)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    fsync_dir(path.parent)
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
         _write_all(fd, data)
         os.fsync(fd)
     except BaseException:
@@ -104,15 +135,11 @@ def write_new_private_file(path: Path, data: bytes) -> None:
         os.unlink(path)
         raise
     os.close(fd)
-    fsync_dir(path.parent)
 
 
 def temp_prefix(path: Path) -> str:
     """Prefix of the temporary files :meth:`AtomicJSONStorage.write` creates."""
     return f".{path.name}."
-
-
-TEMP_SUFFIX = ".tmp"
 
 
 class InterProcessLock:

@@ -452,7 +452,7 @@ class StoreSession:
         for n in range(1, 10_000):
             candidate = self.data_dir / (base if n == 1 else f"{base}-{n}")
             try:
-                write_new_private_file(candidate, raw)
+                write_new_private_file(candidate, raw, temp_prefix(self.path))
                 return candidate
             except FileExistsError:
                 continue
