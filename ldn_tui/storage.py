@@ -184,6 +184,16 @@ class InterProcessLock:
             self._fd = None
 
 
+def _parse_int(text: str) -> int | float:
+    """An integer of the file; one too long for Python to read (4,300
+    digits) becomes an infinite float, so the checks on load drop and name
+    the value it sits in instead of the whole file failing to parse."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
@@ -315,7 +325,7 @@ class AtomicJSONStorage(Storage):
         if not raw or raw.isspace():
             raise DamagedFile("it is empty", raw)
         try:  # -sig: tolerate the byte-order mark some editors add
-            return json.loads(raw.decode("utf-8-sig"))
+            return json.loads(raw.decode("utf-8-sig"), parse_int=_parse_int)
         except UnicodeDecodeError:
             raise DamagedFile("it is not valid UTF-8 text", raw) from None
         except (ValueError, RecursionError):

@@ -234,3 +234,23 @@ def test_a_lone_surrogate_does_not_block_the_json_backup_and_other_formats_name_
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "the note on 'Dosing'" in err and bad_id in err and "U+D800" in err
+
+
+# -- F14/F15 in the file itself: huge numbers, NaN ------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["9" * 5001, "NaN", "-Infinity", "1e400"], ids=["5001 digits", "NaN", "-Infinity", "1e400"])
+def test_a_huge_number_or_nan_in_the_file_is_named_and_the_rest_kept(tmp_path, value):
+    data = tmp_path / "data"
+    one_note(data, "kept")
+    db = data / DB_NAME
+    raw = json.loads(db.read_bytes())
+    raw["state"] = {"1": {"notice_seen": True, "odd": "@V@", "fine": 1}}
+    text = json.dumps(raw).replace('"@V@"', value)
+    db.write_text(text, encoding="utf-8")
+    with Store.open(data) as store:
+        assert "the app state value 'odd' could not be read" in store.warning
+        assert [n.text for n in store.notes()] == ["kept"]
+        assert store.state().extra == {"fine": 1} and store.state().notice_seen
+        store.add_note("intro", "s", "H", "new")
+    assert [p.read_text(encoding="utf-8") for p in data.glob(f"{DB_NAME}.damaged-*")] == [text]
