@@ -378,3 +378,15 @@ def test_fuzzed_imports_either_fail_in_one_line_or_leave_a_healthy_store(
         return
     assert err == "", err
     assert_healthy(data, tmp)
+
+
+def test_a_hostile_file_name_is_shown_on_one_line_without_control_characters(tmp_path, capsys):
+    """F16, for import: the name held a newline and an OSC title sequence."""
+    name = tmp_path / "a\nb\x1b]0;TITLE\x07.json"
+    for exists in (False, True):
+        if exists:
+            name.write_text("not json", encoding="utf-8")
+        assert main(["import", "--data-dir", str(tmp_path / "data"), str(name)]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "\x1b" not in err and "\x07" not in err, err
+        assert "a\u23ce b\u241b]0;TITLE\u2407.json" in err
