@@ -35,8 +35,8 @@ from .textsafe import one_line
 #: to write a JSON backup larger than this (so every backup it writes can be
 #: read back). A 10,000-note export is about 3 MB, 100,000 notes of 1 KB
 #: about 128 MB. An import takes about 4.5 times the file's size in memory
-#: (a 70 MiB backup: 2.7 s, 310 MB), so the limit stays well under the memory
-#: of any machine ldn-tui runs on.
+#: (a 70 MiB backup: 2.7 s, 310 MB; one at the limit about 2.3 GB): four times
+#: the largest backup the review made, within a laptop's memory.
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
