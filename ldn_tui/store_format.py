@@ -216,8 +216,8 @@ def _unique_ids(table: dict, problems: list[str]) -> dict:
         return table
     out, seen, renamed = {}, set(), 0
     for key, doc in table.items():
-        if doc["id"] in seen:
-            doc = {**doc, "id": uuid.uuid4().hex}
+        if doc["id"] in seen:  # the same new id in every process that opens this file
+            doc = {**doc, "id": uuid.uuid5(uuid.NAMESPACE_URL, f"ldn-tui:{doc['id']}:{key}").hex}
             renamed += 1
         seen.add(doc["id"])
         out[key] = doc
