@@ -254,3 +254,36 @@ def test_a_huge_number_or_nan_in_the_file_is_named_and_the_rest_kept(tmp_path, v
         assert store.state().extra == {"fine": 1} and store.state().notice_seen
         store.add_note("intro", "s", "H", "new")
     assert [p.read_text(encoding="utf-8") for p in data.glob(f"{DB_NAME}.damaged-*")] == [text]
+
+
+# -- F27 in the app: a lock held at start-up ------------------------------------------------
+
+
+async def test_the_app_starts_with_the_file_locked_and_shows_the_notes_once_it_is_free(tmp_path, app, monkeypatch):
+    import fcntl
+
+    from conftest import ready, seen_data_dir
+    from ldn_tui import store_session
+
+    data = seen_data_dir(tmp_path / "data")
+    one_note(data, "kept")
+    monkeypatch.setattr(store_session, "OPEN_LOCK_TIMEOUT", 0.1)
+    fd = os.open(data / LOCK_NAME, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    ldn = app(data_dir=data)
+    try:
+        async with ldn.run_test(size=(100, 30)) as pilot:
+            await ready(pilot)
+            await pilot.pause(0.3)
+            assert ldn.store is not None and "busy" in ldn.store.warning
+            assert not ldn.store.read_only and ldn.store.notes() == []
+            os.close(fd)  # the other ldn-tui lets go
+            fd = -1
+            assert [n.text for n in ldn.store.notes()] == ["kept"]
+            ldn.store.add_note("intro", "s", "H", "saved after")
+            assert ldn.is_running
+    finally:
+        if fd != -1:
+            os.close(fd)
+    with Store.open(data) as store:
+        assert [n.text for n in store.notes()] == ["kept", "saved after"]
