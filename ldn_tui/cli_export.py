@@ -99,10 +99,10 @@ def one_line(message: str) -> str:
     return visible(message, keep_newlines=False)
 
 
-def _open_store(data: Path):
+def _open_store(data: Path, shown_as: Path | None = None):
     from .store import Store
 
-    store = Store.open(data)
+    store = Store.open(data, shown_as=shown_as)
     if store.warning:
         print(f"{PROG}: warning: {one_line(store.warning)}", file=sys.stderr)
     return store
@@ -183,15 +183,15 @@ def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
                     shutil.copyfile(source, Path(scratch) / DB_NAME)
                 except OSError as error:
                     return _fail(f"cannot read your notes file {source}: {error.strerror or error}")
-            return _merge(Path(scratch), export, dry_run=True)
+            return _merge(Path(scratch), export, dry_run=True, shown_as=data)
     return _merge(data, export, dry_run=False)
 
 
-def _merge(data: Path, export, dry_run: bool) -> int:
+def _merge(data: Path, export, dry_run: bool, shown_as: Path | None = None) -> int:
     from .export import import_export
     from .store import StoreError
 
-    store = _open_store(data)
+    store = _open_store(data, shown_as)  # a dry run names the reader's file, not the copy
     try:
         if store.read_only:
             return _fail("cannot import: your notes cannot be changed in this session (see the warning above)")

@@ -24,6 +24,7 @@ No Textual imports here (a test checks it in a subprocess).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -51,6 +52,7 @@ from .importer import (  # noqa: F401 - re-exported
     schema_errors,
 )
 from .models import AppState, Bookmark, Note
+from .textsafe import one_line
 
 if TYPE_CHECKING:
     from .content import Library
@@ -157,9 +159,16 @@ def render_export(
     if fmt == "json":
         try:
             text = render_json(selection.scope, selection.bookmarks, selection.notes, selection.state, now)
-        except (TypeError, ValueError) as error:  # app state holding something JSON cannot carry
+        except (TypeError, ValueError, RecursionError) as error:  # app state holding something JSON cannot carry
             raise ExportError(f"cannot export the app state as JSON: {error}") from None
-        return _encode(text)
+        data = _encode_json(text)
+        if len(data) > MAX_IMPORT_BYTES:  # a backup that cannot be read back is no backup
+            raise ExportError(
+                f"cannot export: the JSON backup would be {len(data) / 2**20:,.0f} MiB, more than "
+                f"the {MAX_IMPORT_BYTES // 2**20} MiB 'ldn-tui import' reads back; delete "
+                "some long notes, or export --scope notes or bookmarked"
+            )
+        return data
     if library is None:
         raise ExportError(f"the {fmt} export needs the guide's content, which could not be loaded")
     outline = build_outline(library, selection.bookmarks, selection.notes)
@@ -176,9 +185,9 @@ def render_export(
     elif fmt == "csl":
         return _render_csl(library, outline)
     else:
-        data = _encode(render_csv(outline))
+        data = _encode(render_csv(outline), selection)
         return UTF8_BOM + data if excel else data
-    return _encode(text)
+    return _encode(text, selection)
 
 
 def _render_csl(library: Library | None, outline) -> bytes:
@@ -190,14 +199,45 @@ def _render_csl(library: Library | None, outline) -> bytes:
     refs = list(library.references.values()) if outline is None else list(outline.references)
     if not refs:
         raise NothingToExport("nothing to export: no sources are cited under the exported headings (try --scope all)")
-    return _encode(render_csl(refs))
+    return render_csl(refs).encode("utf-8")  # the guide's own text: checked Unicode
 
 
-def _encode(text: str) -> bytes:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encode_json(text: str) -> bytes:
+    """The JSON text as UTF-8; a lone surrogate (which can only come from a
+    damaged notes file, inside a JSON string) is written as the ``\\udXXX``
+    escape it was read from, so the backup is still made (F33)."""
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ExportError("cannot export: a note holds text that is not valid Unicode") from None
+        return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode("utf-8")
+
+
+def _encode(text: str, selection: Selection) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ExportError(f"cannot export: {_unsavable(selection)}") from None
+
+
+def _unsavable(selection: Selection) -> str:
+    """Which note (or bookmark) holds a lone surrogate, for the one-line error."""
+    for note in selection.notes:
+        for value in (note.text, note.heading):
+            match = _SURROGATE.search(value)
+            if match:
+                return (
+                    f"the note on {one_line(note.heading, 60)!r} (written {note.created[:10]}, "
+                    f"id {note.id}) holds a character that is not valid Unicode "
+                    f"(U+{ord(match.group()):04X} at character {match.start() + 1}); open it in "
+                    "ldn-tui and delete that character, or make a JSON backup (--format json)"
+                )
+    for mark in selection.bookmarks:
+        if _SURROGATE.search(mark.heading + mark.pane_id + mark.slug):
+            return f"the bookmark on {one_line(mark.heading, 60)!r} holds a character that is not valid Unicode"
+    return "a note holds text that is not valid Unicode"
 
 
 def _nothing_message(scope: str) -> str:

@@ -14,9 +14,11 @@ No Textual imports here.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -25,9 +27,17 @@ from typing import Any, Iterable, Protocol, Sequence
 from .export_files import ExportError, _reason
 from .export_formats import APP_NAME, SCHEMA_VERSION
 from .models import AppState, Bookmark, Note
+from .store_format import EXTRA_MAX_KEYS, key_problem, shown_key, value_problem
+from .store_records import EARLIEST, LATEST
+from .textsafe import one_line
 
-#: imports larger than this are refused unread (a 10,000-note export is ~3 MB)
-MAX_IMPORT_BYTES = 64 * 1024 * 1024
+#: Imports larger than this are refused unread, and ``ldn-tui export`` refuses
+#: to write a JSON backup larger than this (so every backup it writes can be
+#: read back). A 10,000-note export is about 3 MB, 100,000 notes of 1 KB
+#: about 128 MB. An import takes about 4.5 times the file's size in memory
+#: (a 70 MiB backup: 2.7 s, 310 MB; one at the limit about 2.3 GB): four times
+#: the largest backup the review made, within a laptop's memory.
+MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -133,14 +143,22 @@ def parse_export(raw: bytes, name: str = "the file") -> ExportFile:
     except UnicodeDecodeError:
         raise ExportError(f"cannot import {name}: it is not a text file (not UTF-8); is it a JSON export?") from None
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise ExportError(
             f"cannot import {name}: not valid JSON (line {error.lineno}, column {error.colno}): "
             "damaged, or not a JSON export"
         ) from None
+    except _NotANumber as error:
+        raise ExportError(
+            f"cannot import {name}: it holds {error}, which is not a number an ldn-tui export "
+            "can hold: damaged, or not a JSON export"
+        ) from None
+    except ValueError:  # Python's limit on digits in one integer (4,300)
+        raise ExportError(f"cannot import {name}: it holds a number too long to read: damaged, or not a JSON export") from None
     except RecursionError:
         raise ExportError(f"cannot import {name}: not an ldn-tui export (nested too deeply)") from None
+    del text
     app = data.get("app") if isinstance(data, dict) else None
     app_name = app.get("name") if isinstance(app, dict) else None
     if not isinstance(data, dict) or "schema_version" not in data or app_name != APP_NAME:
@@ -168,40 +186,131 @@ def parse_export(raw: bytes, name: str = "the file") -> ExportFile:
     )
 
 
+#: Imported times must be in the range the store writes (see
+#: :data:`~ldn_tui.store_records.LATEST`): a time on 9999-12-31 cannot be
+#: shown in a time zone ahead of UTC, nor made later when the note is edited.
+_EARLIEST, _LATEST = EARLIEST.replace(tzinfo=None), LATEST.replace(tzinfo=None)
+
+
+class _NotANumber(ValueError):
+    """``NaN``, ``Infinity`` or a number too big for a float, met while parsing."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotANumber(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NotANumber(one_line(text, 40))
+    return value
+
+
 def _semantic_problem(data: dict) -> str | None:
-    """What the schema cannot say: times must parse, text must be real Unicode.
+    """What the schema cannot say: times must parse (and mean a real moment
+    in UTC), text must be real Unicode, the app state must be storable.
 
     Checked before anything is merged, so the store never refuses a record
-    half-way through an import.
+    half-way through an import: an import is all or nothing.
     """
     for kind, fields in (("bookmarks", ("created",)), ("notes", ("created", "updated"))):
         for index, record in enumerate(data[kind]):
             for name in fields:
                 try:
-                    datetime.fromisoformat(record[name])
+                    stamp = datetime.fromisoformat(record[name])
+                    if stamp.tzinfo is not None:
+                        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
                 except ValueError:
-                    return f"{kind}[{index}].{name} is not a date and time ({record[name]!r})"
+                    return f"{kind}[{index}].{name} is not a date and time ({one_line(record[name], 64)!r})"
+                except OverflowError:
+                    stamp = datetime.min
+                if not _EARLIEST <= stamp <= _LATEST:
+                    return f"{kind}[{index}].{name} is too close to the year 1 or 9999 ({record[name]!r})"
     try:
         json.dumps(data, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
-        return "it holds text that is not valid Unicode (a lone surrogate)"
+        return _surrogate_place(data)
+    state = data.get("state")
+    if state is not None:
+        extra = state["extra"]
+        if len(extra) > EXTRA_MAX_KEYS:
+            return f"the app state holds {len(extra)} other values (at most {EXTRA_MAX_KEYS})"
+        for key, value in extra.items():
+            why = key_problem(key) or value_problem(value)
+            if why:
+                return f"the app state value {shown_key(key)} {why}"
     return None
 
 
+def _surrogate_place(data: dict) -> str:
+    """Which record holds a lone surrogate (the export is known to hold one)."""
+    for kind in ("notes", "bookmarks"):
+        for index, record in enumerate(data[kind]):
+            for name, value in record.items():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError as error:
+                    who = f" (id {record['id']})" if kind == "notes" else ""
+                    return (
+                        f"{kind}[{index}]{who}: its {name} holds a character that is not valid "
+                        f"Unicode (U+{ord(value[error.start]):04X}, a lone surrogate, at character "
+                        f"{error.start + 1}); remove it from the file and try again"
+                    )
+    return "it holds text that is not valid Unicode (a lone surrogate)"
+
+
 def read_export(path: Path) -> ExportFile:
-    """Read and validate a JSON export file (see :func:`parse_export`)."""
+    """Read and validate a JSON export file (see :func:`parse_export`).
+
+    Only a regular file is read, and never more than
+    :data:`MAX_IMPORT_BYTES`: a pipe would block forever and ``/dev/zero``
+    would fill the memory (F13).
+    """
     path = Path(path)
+    name = one_line(str(path), 200)
     try:
-        if path.is_dir():
-            raise ExportError(f"cannot import {path}: it is a directory")
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ExportError(f"cannot import {path}: too large to be an ldn-tui export")
-        raw = path.read_bytes()
+        raw = _read_regular(path, name)
     except FileNotFoundError:
-        raise ExportError(f"cannot import {path}: no such file") from None
+        raise ExportError(f"cannot import {name}: no such file") from None
+    except IsADirectoryError:
+        raise ExportError(f"cannot import {name}: it is a directory") from None
     except OSError as error:
-        raise ExportError(f"cannot import {path}: {_reason(error)}") from None
-    return parse_export(raw, str(path))
+        raise ExportError(f"cannot import {name}: {_reason(error)}") from None
+    return parse_export(raw, name)
+
+
+def _too_large(name: str) -> ExportError:
+    return ExportError(
+        f"cannot import {name}: it is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MiB, "
+        "the most an ldn-tui export can be"
+    )
+
+
+def _read_regular(path: Path, name: str) -> bytes:
+    # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise ExportError(
+                f"cannot import {name}: it is not a regular file (a pipe, device or socket); "
+                "save the export to a file and import that"
+            )
+        if st.st_size > MAX_IMPORT_BYTES:
+            raise _too_large(name)
+        os.set_blocking(fd, True)
+        chunks, total = [], 0
+        while chunk := os.read(fd, min(1 << 24, MAX_IMPORT_BYTES + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > MAX_IMPORT_BYTES:  # it grew while being read
+                raise _too_large(name)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 class MergeTarget(Protocol):

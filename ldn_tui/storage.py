@@ -36,6 +36,7 @@ import fcntl
 import json
 import operator
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterable
@@ -85,17 +86,48 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+TEMP_SUFFIX = ".tmp"
+
+
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
 
 
-def write_new_private_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (never overwriting) with mode 0600, write, fsync."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+def write_new_private_file(path: Path, data: bytes, temp_name: str | None = None) -> None:
+    """Create ``path`` (never overwriting) with mode 0600: whole or not at all.
+
+    The bytes go to a private temporary file (named with ``temp_name`` as
+    prefix, so the next open sweeps it if a crash leaves it), which is
+    ``fsync``-ed and then hard-linked to ``path``: ``link`` fails if
+    ``path`` exists, and a crash before it leaves no partial backup under
+    a backup's name. Raises :class:`FileExistsError` if ``path`` exists.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_name or f".{path.name}.", suffix=TEMP_SUFFIX)
     try:
         os.fchmod(fd, FILE_MODE)  # umask-independent
+        _write_all(fd, data)
+        os.fsync(fd)
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            _write_exclusive(path, data)  # a file system without hard links
+    finally:
+        os.close(fd)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+    fsync_dir(path.parent)
+
+
+def _write_exclusive(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
         _write_all(fd, data)
         os.fsync(fd)
     except BaseException:
@@ -103,15 +135,11 @@ def write_new_private_file(path: Path, data: bytes) -> None:
         os.unlink(path)
         raise
     os.close(fd)
-    fsync_dir(path.parent)
 
 
 def temp_prefix(path: Path) -> str:
     """Prefix of the temporary files :meth:`AtomicJSONStorage.write` creates."""
     return f".{path.name}."
-
-
-TEMP_SUFFIX = ".tmp"
 
 
 class InterProcessLock:
@@ -154,6 +182,16 @@ class InterProcessLock:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _parse_int(text: str) -> int | float:
+    """An integer of the file; one too long for Python to read (4,300
+    digits) becomes an infinite float, so the checks on load drop and name
+    the value it sits in instead of the whole file failing to parse."""
+    try:
+        return int(text)
+    except ValueError:
+        return float(text)
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, ...]:
@@ -259,9 +297,13 @@ class AtomicJSONStorage(Storage):
             return dict(self._tables)
         if self._tables is not None and self._key == _stat_key(st):
             return dict(self._tables)
-        fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        # O_NONBLOCK: a pipe put in the file's place must not hang the app
+        fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         try:
-            key = _stat_key(os.fstat(fd))
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise OSError(errno.EINVAL, "it is not a regular file", str(self.path))
+            key = _stat_key(st)
             chunks = []
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)
@@ -283,7 +325,7 @@ class AtomicJSONStorage(Storage):
         if not raw or raw.isspace():
             raise DamagedFile("it is empty", raw)
         try:  # -sig: tolerate the byte-order mark some editors add
-            return json.loads(raw.decode("utf-8-sig"))
+            return json.loads(raw.decode("utf-8-sig"), parse_int=_parse_int)
         except UnicodeDecodeError:
             raise DamagedFile("it is not valid UTF-8 text", raw) from None
         except (ValueError, RecursionError):
@@ -300,6 +342,11 @@ class AtomicJSONStorage(Storage):
         """Serve ``tables`` from now on without touching the file (read-only use)."""
         self._set_cache(tables, info, None, None)
         self._pinned = True
+
+    def unpin(self) -> None:
+        """Undo :meth:`pin`: read the file again from the next read on."""
+        self._pinned = False
+        self._set_cache(None, None, None, None)
 
     def invalidate(self) -> None:
         """Forget the cache: the next read parses the file again."""

@@ -41,7 +41,7 @@ from dataclasses import asdict
 from typing import Any, Literal
 
 from ldn_tui.models import AppState, Bookmark, Note
-from ldn_tui.store_format import MIGRATIONS, SCHEMA_VERSION
+from ldn_tui.store_format import EXTRA_MAX_KEYS, MIGRATIONS, SCHEMA_VERSION, STATE_TYPES
 from ldn_tui.store_records import (  # noqa: F401 - the public ones are re-exported
     BOOKMARKS,
     NOTES,
@@ -276,6 +276,9 @@ class Store(StoreSession):
             current = docs[0] if docs else {}
             if all(k in current and current[k] == v for k, v in clean.items()):
                 return _state(current)
+            extra = {k for k in (*current, *clean) if k not in STATE_TYPES}
+            if len(extra) > EXTRA_MAX_KEYS:
+                raise TypeError(f"the app state cannot hold more than {EXTRA_MAX_KEYS} other values")
             if docs:
                 self._update(STATE, clean, [docs[0].doc_id])
             else:
@@ -285,8 +288,12 @@ class Store(StoreSession):
     # -- whole-store helpers -----------------------------------------------------
 
     def snapshot(self) -> tuple[list[Bookmark], list[Note], AppState]:
-        """Bookmarks, notes and state, read together (for export)."""
-        with self._op(write=False):
+        """Bookmarks, notes and state, read together (for export).
+
+        Raises :class:`StoreBusy` rather than hand out nothing while the
+        file is still locked by another ldn-tui since this one opened it.
+        """
+        with self._op(write=False, complete=True):
             return list(self._all_bookmarks()), list(self._all_notes()), self._state()
 
     def orphans(self, known: set[tuple[str, str]]) -> tuple[list[Bookmark], list[Note]]:

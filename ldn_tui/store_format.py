@@ -13,6 +13,9 @@ and flagged so the caller opens it read-only.
 
 from __future__ import annotations
 
+import json
+import math
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
@@ -48,6 +51,88 @@ STATE_TYPES: dict[str, tuple[type, ...]] = {
     "theme": (str, type(None)),
     "notice_seen": (bool,),
 }
+
+
+#: Bounds on the app-state values other than the known fields (``AppState.extra``).
+#: ldn-tui itself stores none there; the table is open for later versions, so
+#: a few small values is all a file or an import may hold. Without bounds a
+#: 2 KB import nested 900 deep broke every export and froze the app (F6).
+EXTRA_MAX_KEYS = 64
+EXTRA_MAX_KEY_CHARS = 200
+EXTRA_MAX_DEPTH = 16
+EXTRA_MAX_ITEMS = 10_000
+EXTRA_MAX_BYTES = 64 * 1024
+#: integers in the app state must fit in 64 bits (JSON readers elsewhere, and
+#: Python's own 4,300-digit limit on turning a huge int into text)
+INT_LIMIT = 2**63
+#: the saved scroll position is kept within this range (a pixel-free line count)
+SCROLL_MAX = 10**9
+
+
+def value_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be kept as an app-state value, or None if it can.
+
+    Walks the value without recursion (a deep value must not blow the stack
+    while it is being judged): JSON types only, at most
+    :data:`EXTRA_MAX_DEPTH` levels and :data:`EXTRA_MAX_ITEMS` items, finite
+    numbers, 64-bit integers, text that UTF-8 can encode, and at most
+    :data:`EXTRA_MAX_BYTES` as JSON. The reason is a few plain words.
+    """
+    stack = [(value, 1)]
+    items = 0
+    while stack:
+        item, depth = stack.pop()
+        items += 1
+        if items > EXTRA_MAX_ITEMS:
+            return f"holds more than {EXTRA_MAX_ITEMS:,} values"
+        if depth > EXTRA_MAX_DEPTH:
+            return f"is nested more than {EXTRA_MAX_DEPTH} levels deep"
+        kind = type(item)
+        if kind is dict:
+            for key, sub in item.items():
+                if type(key) is not str:
+                    return "has a key that is not text"
+                stack.append((key, depth + 1))
+                stack.append((sub, depth + 1))
+        elif kind is list:
+            stack.extend((sub, depth + 1) for sub in item)
+        elif kind is float:
+            if not math.isfinite(item):
+                return "holds NaN or Infinity, which JSON cannot carry"
+        elif kind is int:
+            if not -INT_LIMIT <= item < INT_LIMIT:
+                return "holds a number too large to keep"
+        elif kind is str:
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return "holds text that is not valid Unicode (a lone surrogate)"
+        elif item is not None and kind is not bool:
+            return f"holds a {kind.__name__}, which JSON cannot carry"
+    size = len(json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8"))
+    if size > EXTRA_MAX_BYTES:
+        return f"is too large ({size:,} bytes; at most {EXTRA_MAX_BYTES:,})"
+    return None
+
+
+def key_problem(key: Any) -> str | None:
+    """Why ``key`` cannot name an app-state value, or None if it can."""
+    if type(key) is not str:
+        return "is not text"
+    if len(key) > EXTRA_MAX_KEY_CHARS:
+        return f"is longer than {EXTRA_MAX_KEY_CHARS} characters"
+    return value_problem(key)
+
+
+def shown_key(key: Any) -> str:
+    """An app-state key for a message: quoted, escaped, cut short."""
+    text = repr(key)
+    return text if len(text) <= 42 else text[:40] + "…"
+
+
+def clamp_scroll(value: int) -> int:
+    """A saved scroll position brought into ``0..SCROLL_MAX``."""
+    return min(max(value, 0), SCROLL_MAX)
 
 
 def empty_tables() -> dict:
@@ -123,6 +208,23 @@ def _check_records(name: str, table: dict, fields: tuple[str, ...], problems: li
     return good
 
 
+def _unique_ids(table: dict, problems: list[str]) -> dict:
+    """Notes sharing an id get new ids, so editing one never overwrites
+    another (F32). The check runs at C speed; the loop only on a clash."""
+    ids = list(map(itemgetter("id"), table.values()))
+    if len(set(ids)) == len(ids):
+        return table
+    out, seen, renamed = {}, set(), 0
+    for key, doc in table.items():
+        if doc["id"] in seen:  # the same new id in every process that opens this file
+            doc = {**doc, "id": uuid.uuid5(uuid.NAMESPACE_URL, f"ldn-tui:{doc['id']}:{key}").hex}
+            renamed += 1
+        seen.add(doc["id"])
+        out[key] = doc
+    problems.append(f"{renamed} of {len(table)} notes shared an id with another note and were given a new one")
+    return out
+
+
 def _check_state(table: dict, problems: list[str]) -> dict:
     out = {}
     for key, doc in table.items():
@@ -133,6 +235,17 @@ def _check_state(table: dict, problems: list[str]) -> dict:
         if bad:
             problems.append(f"app state values could not be read ({', '.join(bad)})")
             doc = {f: v for f, v in doc.items() if f not in bad}
+        extra = [f for f in doc if f not in STATE_TYPES]
+        if len(extra) > EXTRA_MAX_KEYS:
+            problems.append(f"the app state held {len(extra)} other values (at most {EXTRA_MAX_KEYS} are kept)")
+            drop = set(extra[EXTRA_MAX_KEYS:])
+            doc = {f: v for f, v in doc.items() if f not in drop}
+            extra = extra[:EXTRA_MAX_KEYS]
+        for name in extra:
+            why = key_problem(name) or value_problem(doc[name])
+            if why:
+                problems.append(f"the app state value {shown_key(name)} could not be read (it {why})")
+                doc = {f: v for f, v in doc.items() if f != name}
         out[key] = doc
     return out
 
@@ -176,7 +289,7 @@ def load_tables(obj: Any) -> tuple[dict, LoadInfo]:
         if not isinstance(table, dict):
             problems.append(f"the {name!r} part holds {_kind(table)} instead of a table")
         elif name == "notes":
-            tables[name] = _check_records(name, table, NOTE_FIELDS, problems)
+            tables[name] = _unique_ids(_check_records(name, table, NOTE_FIELDS, problems), problems)
         elif name == "bookmarks":
             tables[name] = _check_records(name, table, BOOKMARK_FIELDS, problems)
         elif name == "state":
@@ -212,4 +325,7 @@ def peek_state(path: Path) -> dict[str, Any] | None:
     doc = next(iter(table.values()))
     if type(doc) is not dict:
         return None
-    return {f: doc[f] for f, types in STATE_TYPES.items() if f in doc and type(doc[f]) in types}
+    state = {f: doc[f] for f, types in STATE_TYPES.items() if f in doc and type(doc[f]) in types}
+    if "scroll_y" in state:
+        state["scroll_y"] = clamp_scroll(state["scroll_y"])
+    return state

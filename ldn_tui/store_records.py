@@ -13,14 +13,19 @@ how an imported record is merged (:func:`_merge_note_docs`,
 from __future__ import annotations
 
 import copy
-import json
-import math
 from dataclasses import asdict
 from datetime import datetime, timedelta, timezone
 from typing import Any, NamedTuple
 
 from ldn_tui.models import AppState, Bookmark, Note
-from ldn_tui.store_format import NOTE_FIELDS, STATE_TYPES
+from ldn_tui.store_format import (
+    NOTE_FIELDS,
+    STATE_TYPES,
+    clamp_scroll,
+    key_problem,
+    shown_key,
+    value_problem,
+)
 
 BOOKMARKS, NOTES, STATE = "bookmarks", "notes", "state"
 
@@ -55,15 +60,29 @@ def _parse_time(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+#: The range of times the store writes and an import accepts (UTC): a day
+#: inside what a datetime can hold, so every stored time can be shown in any
+#: time zone (up to 14 hours from UTC) and read back from a backup (F7).
+EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=timezone.utc)
+
+
 def _later_than(previous: str) -> str:
-    """Now, but strictly after ``previous`` (clocks can step backwards)."""
+    """Now, but strictly after ``previous`` (clocks can step backwards).
+
+    Never after :data:`LATEST`: a note stamped there (an import can carry
+    such a time) is stamped :data:`LATEST` again when edited, so it can
+    still be edited and backed up (F7).
+    """
     now = datetime.now(timezone.utc)
     try:
         prev = _parse_time(previous)
         if now <= prev:
-            now = prev.astimezone(timezone.utc) + timedelta(microseconds=1)
+            now = min(prev.astimezone(timezone.utc) + timedelta(microseconds=1), LATEST)
     except ValueError:
         pass
+    except OverflowError:  # 9999-12-31T23:59:59.999999, or past it once made UTC
+        now = LATEST
     return now.isoformat(timespec="microseconds")
 
 
@@ -71,7 +90,7 @@ def _newer(a: str, b: str) -> bool:
     """True if timestamp ``a`` is later than ``b`` (string order if unparsable)."""
     try:
         return _parse_time(a) > _parse_time(b)
-    except ValueError:
+    except (ValueError, OverflowError):
         return a > b
 
 
@@ -109,6 +128,9 @@ def _note(doc: dict) -> Note:
 
 def _state(doc: dict) -> AppState:
     known = {k: doc[k] for k in STATE_TYPES if k in doc}
+    if "scroll_y" in known:
+        known["scroll_y"] = clamp_scroll(known["scroll_y"])
+    # deepcopy is safe: every extra value was bounded on load or on save
     extra = {k: copy.deepcopy(v) for k, v in doc.items() if k not in STATE_TYPES}
     return AppState(**known, extra=extra)
 
@@ -119,21 +141,22 @@ def check_state_value(key: str, value: Any) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(f"scroll_y must be a number, not {type(value).__name__}")
         try:
-            return int(value)
+            return clamp_scroll(int(value))
         except (ValueError, OverflowError):
             raise TypeError(f"scroll_y must be a finite number, not {value!r}") from None
     types = STATE_TYPES.get(key)
     if types is not None and type(value) not in types:
         allowed = " or ".join("None" if t is type(None) else t.__name__ for t in types)
         raise TypeError(f"{key} must be {allowed}, not {type(value).__name__}")
-    if isinstance(value, str):
+    if isinstance(value, str) and types is not None:
         return check_text(value, key)
-    if value is None or isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+    if types is not None:
         return value
-    try:  # a copy, so the caller changing their list later cannot reach the store
-        return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8"))
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"app state value {key!r} cannot be saved: {exc}") from None
+    why = key_problem(key) or value_problem(value)
+    if why:
+        raise TypeError(f"the app state value {shown_key(key)} cannot be saved: it {why}")
+    # a copy, so the caller changing their list later cannot reach the store
+    return copy.deepcopy(value)
 
 
 def find_orphans(

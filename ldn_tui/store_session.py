@@ -11,6 +11,7 @@ old-format file aside, and read-only sessions. See the module docstring of
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import threading
 import time
@@ -25,6 +26,7 @@ from tinydb.table import Table
 
 from ldn_tui.storage import (
     DIR_MODE,
+    FILE_MODE,
     TEMP_SUFFIX,
     AtomicJSONStorage,
     InterProcessLock,
@@ -38,6 +40,10 @@ from ldn_tui.store_records import BOOKMARKS, NOTES, StoreBusy, StoreError, Store
 LOCK_NAME = "ldn-tui.lock"
 #: seconds to wait for another ldn-tui holding the lock before giving up
 LOCK_TIMEOUT = 10.0
+#: seconds :meth:`StoreSession.open` waits for the lock: the app opens the
+#: store on its UI thread, so a longer wait is a frozen window. A store that
+#: could not be opened in time retries on each later use (F27).
+OPEN_LOCK_TIMEOUT = 2.0
 
 
 def _count(n: int, noun: str) -> str:
@@ -55,10 +61,14 @@ class StoreSession:
     state on top; open one with :meth:`Store.open <ldn_tui.store.Store.open>`.
     """
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, shown_as: Path | None = None) -> None:
         """Use :meth:`open`; this only sets fields and touches no file."""
         self.data_dir = Path(data_dir).expanduser().absolute()
         self.path = self.data_dir / DB_NAME
+        #: the folder the reader knows this store as (a dry run works on a copy)
+        self._shown_dir = Path(shown_as).expanduser().absolute() if shown_as is not None else None
+        #: the open waited too long for the lock: retry on each later use (F27)
+        self._deferred = False
         self._storage = AtomicJSONStorage(self.path, load_tables, empty_tables)
         self._db = TinyDB(storage=lambda: self._storage)
         self._thread_lock = threading.RLock()
@@ -71,22 +81,36 @@ class StoreSession:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, data_dir: Path | str) -> Self:
-        """Open (creating if needed) the store in ``data_dir``. Never raises."""
-        store = cls(Path(data_dir))
+    def open(cls, data_dir: Path | str, *, shown_as: Path | str | None = None) -> Self:
+        """Open (creating if needed) the store in ``data_dir``. Never raises.
+
+        ``shown_as``: the folder to name in messages instead of ``data_dir``,
+        for a dry run that works on a throw-away copy of the reader's file;
+        repairs are then described as what a real run would do (F31).
+        """
+        store = cls(Path(data_dir), None if shown_as is None else Path(shown_as))
         try:
             store._open()
         except Exception as exc:  # last line of defence: a warning, not a traceback
             store._storage.pin(empty_tables())
             store._set_read_only(
                 f"your notes could not be opened ({_why(exc)})",
-                f"Your notes file {store.path} could not be opened ({_why(exc)}). "
+                f"Your notes file {store._shown(store.path)} could not be opened ({_why(exc)}). "
                 "Nothing was changed; notes and bookmarks cannot be saved in this session.",
             )
         return store
 
+    def _shown(self, path: Path) -> Path:
+        """``path`` as the reader knows it (see ``shown_as`` in :meth:`open`)."""
+        if self._shown_dir is None:
+            return path
+        try:
+            return self._shown_dir / path.relative_to(self.data_dir)
+        except ValueError:
+            return path
+
     def _open(self) -> None:
-        folder = self.data_dir
+        folder = self._shown(self.data_dir)
         try:
             self._make_dir()
         except OSError as exc:
@@ -97,6 +121,10 @@ class StoreSession:
                 "so notes and bookmarks cannot be saved in this session.",
             )
             return
+        if not self._follow_link():
+            return
+        if not self._check_readable():
+            return
         try:
             self._lock = InterProcessLock(self.data_dir / LOCK_NAME)
             self._probe_writable()
@@ -106,26 +134,133 @@ class StoreSession:
                 f"The notes folder {folder} cannot be written to ({_why(exc)}), so "
                 "notes and bookmarks can be read but not changed in this session.",
             )
-        if not self._read_only_reason and self.path.exists() and not os.access(self.path, os.W_OK):
+        file = self._storage.path
+        if not self._read_only_reason and file.exists() and not os.access(file, os.W_OK):
             self._set_read_only(
-                f"the notes file {self.path} is read-only",
-                f"Your notes file {self.path} is read-only (its permissions do not "
+                f"the notes file {self._shown(self.path)} is read-only",
+                f"Your notes file {self._shown(self.path)} is read-only (its permissions do not "
                 "allow changes), so notes and bookmarks cannot be saved in this session.",
             )
         try:
-            with self._locked():
+            with self._locked(OPEN_LOCK_TIMEOUT):
                 if not self._read_only_reason:
                     self._remove_stale_temps()
                 self._refresh()
-                if not self._read_only_reason and not self.path.exists():
-                    self._storage.write(self._storage.read())
-        except (OSError, LockTimeout) as exc:
+                if not self._read_only_reason:  # a newer version's file stays untouched
+                    self._make_private(file)
+        except LockTimeout:
+            self._defer()
+            return
+        except OSError as exc:
             self._storage.pin(self._storage.last_good or empty_tables())
             self._set_read_only(
-                f"your notes file {self.path} could not be read",
-                f"Your notes file {self.path} could not be read ({_why(exc)}). It was "
+                f"your notes file {self._shown(self.path)} could not be read",
+                f"Your notes file {self._shown(self.path)} could not be read ({_why(exc)}). It was "
                 "left as it is; notes and bookmarks cannot be saved in this session.",
             )
+            return
+        if not self._read_only_reason and not file.exists():
+            self._create()
+
+    def _follow_link(self) -> bool:
+        """A notes file that is a symbolic link is followed: writes replace
+        the file it points to, never the link (F29). A link to nothing (or
+        to something that is not a file) is reported and left alone.
+        False if the session cannot go on reading the file."""
+        if not self.path.is_symlink():
+            return True
+        target = Path(os.path.realpath(self.path))
+        if target.is_file():
+            self._storage.path = target
+            return True
+        what = "a folder" if target.is_dir() else "missing" if not target.exists() else "not a file"
+        self._storage.pin(empty_tables())
+        self._set_read_only(
+            f"your notes file {self._shown(self.path)} is a link to something that is {what}",
+            f"Your notes file {self._shown(self.path)} is a link to {target}, which is {what}. "
+            "Nothing was changed; notes and bookmarks cannot be saved in this session. "
+            "Fix or remove the link, then start ldn-tui again.",
+        )
+        return False
+
+    def _check_readable(self) -> bool:
+        """Report a notes file the reader may not read as exactly that (F26)."""
+        file = self._storage.path
+        try:
+            fd = os.open(file, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        except FileNotFoundError:
+            return True
+        except OSError as exc:
+            self._storage.pin(empty_tables())
+            self._set_read_only(
+                f"your notes file {self._shown(self.path)} could not be read",
+                f"Your notes file {self._shown(self.path)} could not be read ({_why(exc)}), so no "
+                "notes or bookmarks are shown and none can be saved in this session. It was left "
+                "as it is: check that it belongs to you and that you may read it (chmod 600).",
+            )
+            return False
+        os.close(fd)
+        return True
+
+    @staticmethod
+    def _make_private(file: Path) -> None:
+        """An existing notes file of ours becomes 0600 now, not at the next write (F30)."""
+        try:
+            st = os.stat(file)
+            if st.st_uid == os.geteuid() and stat.S_ISREG(st.st_mode) and st.st_mode & 0o777 != FILE_MODE:
+                os.chmod(file, FILE_MODE)
+        except OSError:
+            pass  # not ours to change; the write that replaces it is 0600 anyway
+
+    def _create(self) -> None:
+        """Write a new, empty notes file; on failure say so, honestly (F28)."""
+        try:
+            with self._locked(OPEN_LOCK_TIMEOUT):
+                if not self._storage.path.exists():
+                    self._storage.write(self._storage.read())
+        except LockTimeout:
+            return  # another ldn-tui is at it; the first change creates the file
+        except OSError as exc:
+            self._warn(
+                f"A new notes file {self._shown(self.path)} could not be created ({_why(exc)}). "
+                "Nothing was lost; saving a note will try again."
+            )
+
+    # -- a lock held at start-up (F27) -------------------------------------------
+
+    def _busy_message(self) -> str:
+        return (
+            f"Your notes file {self._shown(self.path)} is busy: another ldn-tui kept it locked. "
+            "Your notes and bookmarks will show once it is free; nothing was changed."
+        )
+
+    def _defer(self) -> None:
+        """The lock stayed taken while opening: show nothing yet, retry on each use."""
+        self._deferred = True
+        self._storage.pin(empty_tables())
+        self._warn(self._busy_message())
+
+    def _resume(self, timeout: float) -> bool:
+        """Finish a deferred open if the lock can be had within ``timeout`` s."""
+        with self._thread_lock:
+            if not self._deferred:
+                return True
+            assert self._lock is not None
+            try:
+                self._lock.acquire(timeout)
+            except LockTimeout:
+                return False
+            try:
+                self._storage.unpin()
+                self._deferred = False
+                if not self._read_only_reason:
+                    self._remove_stale_temps()
+            finally:
+                self._lock.release()
+            message = self._busy_message()
+            if message in self._warnings:
+                self._warnings.remove(message)
+            return True
 
     def _make_dir(self) -> None:
         folder = self.data_dir
@@ -149,14 +284,21 @@ class StoreSession:
         os.unlink(name)
 
     def _remove_stale_temps(self) -> None:
-        """Temp files left by a crash mid-write (we hold the lock: none is live)."""
-        prefix = temp_prefix(self.path)
-        for name in os.listdir(self.data_dir):
-            if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
-                try:
-                    os.unlink(self.data_dir / name)
-                except OSError:
-                    pass
+        """Temp files left by a crash mid-write (we hold the lock: none is live).
+
+        Those of the database (beside it, wherever a link points) and those of
+        backups (in the data folder).
+        """
+        for folder, prefix in {
+            (self._storage.path.parent, temp_prefix(self._storage.path)),
+            (self.data_dir, temp_prefix(self.path)),
+        }:
+            for name in os.listdir(folder):
+                if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
+                    try:
+                        os.unlink(folder / name)
+                    except OSError:
+                        pass
 
     # -- state of the session -------------------------------------------------
 
@@ -182,24 +324,39 @@ class StoreSession:
     # -- locking, re-reading, repairing ------------------------------------------
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         with self._thread_lock:
             if self._closed:
                 raise StoreError("The notes file is closed.")
             if self._lock is None:
                 yield  # read-only without a lock file: atomic replace keeps reads whole
                 return
-            self._lock.acquire(LOCK_TIMEOUT)
+            self._lock.acquire(timeout)
             try:
                 yield
             finally:
                 self._lock.release()
 
     @contextmanager
-    def _op(self, write: bool) -> Iterator[None]:
-        """Hold the locks, bring the cache up to date, turn OS errors into words."""
+    def _op(self, write: bool, complete: bool = False) -> Iterator[None]:
+        """Hold the locks, bring the cache up to date, turn OS errors into words.
+
+        While a deferred open (F27) still cannot get the lock, a read sees
+        nothing (the app must keep running) unless ``complete`` (an export
+        must never silently be empty); a change, or a ``complete`` read,
+        raises :class:`StoreBusy`.
+        """
         if write and self._read_only_reason:
             raise StoreReadOnly(f"Your change was not saved: {self._read_only_reason}.")
+        if self._deferred and not self._resume(LOCK_TIMEOUT if complete else 1.0 if write else 0.0):
+            if write or complete:
+                raise StoreBusy(
+                    "Your notes file is busy: another ldn-tui has kept it locked since this "
+                    "one started. Nothing was changed; try again in a moment."
+                )
+            with self._thread_lock:
+                yield
+            return
         try:
             with self._locked():
                 self._refresh()
@@ -219,10 +376,10 @@ class StoreSession:
         except (OSError, DamagedFile) as exc:
             if write:
                 raise StoreError(
-                    f"Your change could not be saved ({_why(exc)}: {self.path}). "
+                    f"Your change could not be saved ({_why(exc)}: {self._shown(self.path)}). "
                     "Nothing was changed."
                 ) from exc
-            raise StoreError(f"Your notes file could not be read ({_why(exc)}: {self.path}).") from exc
+            raise StoreError(f"Your notes file could not be read ({_why(exc)}: {self._shown(self.path)}).") from exc
 
     def _refresh(self) -> None:
         """Re-read the file if it changed; repair, migrate or go read-only."""
@@ -235,7 +392,7 @@ class StoreSession:
         if info is not None and info.version > SCHEMA_VERSION:
             self._set_read_only(
                 "your notes file comes from a newer version of ldn-tui",
-                f"Your notes file {self.path} was written by a newer version of "
+                f"Your notes file {self._shown(self.path)} was written by a newer version of "
                 f"ldn-tui (file format {info.version}; this version knows up to "
                 f"{SCHEMA_VERSION}). It was left untouched and opened read-only: "
                 "update ldn-tui to change notes or bookmarks.",
@@ -256,10 +413,11 @@ class StoreSession:
             else ""
         )
         detail = "; ".join(problems) or reason
+        shown = self._shown(self.path)
         if self._read_only_reason:
             self._storage.pin(salvage)
             self._warn(
-                f"Your notes file {self.path} is damaged ({detail}). It was left as it "
+                f"Your notes file {shown} is damaged ({detail}). It was left as it "
                 f"is; this session shows {readable or 'no notes'} and cannot save changes."
             )
             return
@@ -270,9 +428,16 @@ class StoreSession:
             self._storage.pin(salvage)
             self._set_read_only(
                 "your notes file is damaged and could not be backed up",
-                f"Your notes file {self.path} is damaged ({detail}) and could not be "
+                f"Your notes file {shown} is damaged ({detail}) and could not be "
                 f"backed up ({_why(exc)}). It was left as it is; this session shows "
                 f"{readable or 'no notes'} and cannot save changes.",
+            )
+            return
+        if self._shown_dir is not None:  # a dry run: the reader's file was not touched
+            self._warn(
+                f"Your notes file {shown} is damaged ({detail}). This dry run left it as it is; "
+                "a real import (or starting ldn-tui) keeps it as a backup first and starts a new "
+                f"notes file with {readable or 'no notes'}."
             )
             return
         started = f"a new notes file was started with {readable}" if readable else "a new empty notes file was started"
@@ -287,7 +452,7 @@ class StoreSession:
         for n in range(1, 10_000):
             candidate = self.data_dir / (base if n == 1 else f"{base}-{n}")
             try:
-                write_new_private_file(candidate, raw)
+                write_new_private_file(candidate, raw, temp_prefix(self.path))
                 return candidate
             except FileExistsError:
                 continue

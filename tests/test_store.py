@@ -650,18 +650,31 @@ def test_unreadable_notes_file_opens_read_only_and_untouched(data_dir: Path, mon
     assert backups(data_dir) == []
 
 
-def test_lock_held_through_open_gives_read_only_session(data_dir: Path, monkeypatch) -> None:
+def test_lock_held_through_open_defers_the_open_until_it_is_released(data_dir: Path, monkeypatch) -> None:
+    """F27: it used to pin an empty read-only session for the whole run."""
     import fcntl
 
-    Store.open(data_dir).close()
+    with Store.open(data_dir) as s:
+        note = s.add_note("p", "s", "H", "kept")
     monkeypatch.setattr(session_mod, "LOCK_TIMEOUT", 0.05)
+    monkeypatch.setattr(session_mod, "OPEN_LOCK_TIMEOUT", 0.05)
     fd = os.open(data_dir / LOCK_NAME, os.O_RDWR)
+    fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        with Store.open(data_dir) as s:
-            assert s.read_only and "another ldn-tui kept it locked" in s.warning
+        s = Store.open(data_dir)
+        assert not s.read_only and "busy: another ldn-tui kept it locked" in s.warning
+        assert s.notes() == [] and s.state() == AppState()  # nothing yet, without waiting
+        with pytest.raises(StoreBusy):
+            s.add_note("p", "s", "H", "new")
+        with pytest.raises(StoreBusy):
+            s.snapshot()  # an export is never silently empty
     finally:
-        os.close(fd)
+        os.close(fd)  # released
+    with s:
+        assert s.notes() == [note]
+        assert s.warning is None
+        s.add_note("p", "s", "H", "new")
+        assert [n.text for n in s.notes()] == ["kept", "new"]
 
 
 def test_open_never_raises_even_on_unexpected_errors(data_dir: Path, monkeypatch) -> None:
