@@ -38,6 +38,7 @@ DOMAIN = [
     "ldn_tui.search_text",
     "ldn_tui.doc_cache",
     "ldn_tui.startup",
+    "ldn_tui.drafts",
 ]
 
 
