@@ -77,6 +77,21 @@ class SafeTextArea(TextArea):
         line = self.document.get_line(line_index).translate(_DRAW)
         return Text(line, end="", no_wrap=True)
 
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual runs a widget's own bindings (backspace, delete, the arrows,
+        # ctrl+k, ...) only after the key has bubbled up to the App
+        # (``App._on_key``), while a printable key is inserted right here.
+        # In a burst (a fast typist, an unbracketed paste) "X backspace d"
+        # therefore deleted the "d". Running our bindings here, in this
+        # widget's queue, applies every key in the order it was sent.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.priority:
+                continue
+            if await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
+
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # instead of TextArea's raw insert
         event.stop()
@@ -137,6 +152,10 @@ class NoteEditor(ModalScreen[None]):
         Binding("escape", "close", "Close", priority=True),
         Binding("ctrl+d", "delete", "Delete note", priority=True),
     ]
+
+    #: Below 14 rows the editor drops its frame and spacing (``-short`` in
+    #: app.tcss), so the text box keeps room for a few lines at 30x8.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (14, "-tall")]
 
     #: True while the text differs from what is saved.
     dirty: var[bool] = var(False)
