@@ -257,13 +257,6 @@ class LdnApp(App[int]):
         self._write_state(last_pane=pane_id, last_slug=slug, scroll_y=y)
 
     async def action_quit(self) -> None:
-        # Keys typed just before ctrl+q may still be on their way to the note
-        # editor (see screens/key_order.py): quit once they are applied.
-        from .screens.key_order import after_keys
-
-        after_keys(self, self._quit)
-
-    def _quit(self) -> None:
         self.flush_position(final=True)
         self.exit(0)
 

@@ -104,18 +104,25 @@ async def test_burst_posted_in_one_go_then_ctrl_s(shipped, tmp_path: Path) -> No
         assert "Unsaved" not in status(editor)
 
 
+def post_keys(app: LdnApp, text: str, *keys: str) -> None:
+    """Post every key at once, as the driver does for a fast burst."""
+    for key in [*[events.Key(c, c) for c in text], *[events.Key(k, None) for k in keys]]:
+        app.post_message(key)
+
+
 async def test_burst_then_escape_asks_and_burst_then_ctrl_q_saves(shipped, tmp_path: Path) -> None:
     app = make_app(shipped, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("n")
         await settle(pilot, editor_type())
-        await pilot.press(*list("saved first"), "ctrl+s")
+        post_keys(app, "saved first", "ctrl+s")
+        await pilot.pause()
         await pilot.pause()
         assert note_texts(app) == ["saved first"]
         # An existing note, more typed, then escape at once: the typing counts,
         # so the editor asks instead of closing (and dropping it).
-        await pilot.press(*list(" and more"), "escape")
+        post_keys(app, " and more", "escape")
         from ldn_tui.screens.note_editor import UnsavedDialog
 
         await settle(pilot, UnsavedDialog)
@@ -124,8 +131,9 @@ async def test_burst_then_escape_asks_and_burst_then_ctrl_q_saves(shipped, tmp_p
         assert note_texts(app) == ["saved first and more"]
         await pilot.press("n")
         await settle(pilot, editor_type())
-        await pilot.press(*list(" then quit"), "ctrl+q")
-        await pilot.pause()
+        post_keys(app, " then quit", "ctrl+q")
+        for _ in range(5):
+            await pilot.pause()
     with Store.open(app.data_dir) as store:
         assert [n.text for n in store.notes()] == ["saved first and more then quit"]
 
