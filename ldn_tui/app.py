@@ -28,6 +28,9 @@ POSITION_DELAY = 1.0
 #: How long after the first frame start-up settings are undone (seconds;
 #: see :mod:`ldn_tui.startup`).
 SETTLE_DELAY = 0.5
+#: How long shutting down after SIGHUP/SIGTERM may take before the process
+#: ends anyway (seconds; see ``LdnApp._signalled``).
+EXIT_GRACE = 3.0
 
 
 def _search_provider():
@@ -60,6 +63,8 @@ class LdnApp(App[int]):
         self._position_timer = None
         #: the signals whose handlers :meth:`_watch_signals` installed
         self._signals: list[int] = []
+        #: None under Pilot; False in a real run until a signal arms it
+        self._watchdog = None
         #: whether the parsed documents came from the cache (None: not tried yet)
         self._cached_documents = documents_cached
         #: the search index (built in the background after start-up); the
@@ -178,7 +183,28 @@ class LdnApp(App[int]):
             keep = getattr(screen, "keep_draft_now", None)
             if keep is not None:
                 keep()
-        self.exit(128 + number)
+        self.exit(return_code=128 + number)
+        # After a hang-up the terminal is gone: Textual's output thread dies
+        # on the first failed write and its shutdown then waits forever for
+        # it (textual/drivers/_writer_thread.py, WriterThread.stop). Drafts
+        # and the store are on disk by now, so never outlive the grace time.
+        # (Only in a real run: under Pilot the test process must live on.)
+        if self._watchdog is False:
+            import os
+            import threading
+
+            self._watchdog = threading.Timer(EXIT_GRACE, os._exit, args=(128 + number,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+    def run(self, *args, **kwargs):
+        """Run in the terminal; see :meth:`_signalled` for the exit watchdog."""
+        self._watchdog = False
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            if self._watchdog:
+                self._watchdog.cancel()
 
     def _need_store(self):
         """The store, opened now if the first frame has not opened it yet
