@@ -10,6 +10,16 @@ A reader's note must never be lost, so the editor is careful:
   editing (the focused, default choice saves).
 * If the editor is closed any other way with unsaved changes (the app
   quits with ``ctrl+q``), the text is saved rather than dropped.
+* ``ctrl+s``, ``escape`` and ``ctrl+d`` act only once every key typed before
+  them is in the text (:mod:`ldn_tui.screens.key_order`), so a fast burst
+  is saved whole; the TextArea applies its own keys in the order sent.
+* While there is unsaved text it is kept on disk as a draft
+  (:mod:`ldn_tui.drafts`): half a second after the last change, and at once
+  when SIGHUP/SIGTERM ends the app; the next start offers it back.
+* Every save checks that no other window changed or deleted the note since
+  it was loaded (:meth:`Store.save_edit <ldn_tui.store.Store.save_edit>`):
+  if one did, the text is saved as a new note (a "conflict copy") and the
+  reader is told; nothing is overwritten.
 
 This module imports ``TextArea``; it is itself imported only when the editor
 first opens (see ``LdnApp.edit_note``), which keeps start-up fast.
