@@ -230,3 +230,17 @@ async def test_draft_of_a_note_changed_since_becomes_a_conflict_copy(shipped, tm
     assert set(notes) == {"version 2 from another window", "my draft"}
     assert notes["my draft"].heading.endswith("(conflict copy)")
     assert draft_files(data) == []
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 20), (100, 30)])
+async def test_draft_dialog_buttons_are_on_screen(shipped, tmp_path: Path, size) -> None:
+    data = seen_data_dir(tmp_path / "data")
+    long_text = "\n".join(f"line {i} of a long draft" for i in range(60))
+    drafts.write(drafts.new_path(data), drafts.Draft("about", "", "About", None, None, long_text, pid=1 << 30))
+    app = make_app(shipped, data)
+    async with app.run_test(size=size) as pilot:
+        dialog = await settle(pilot, dialog_type())
+        await pilot.pause()
+        screen = app.screen.region
+        for button in dialog.query(Button):
+            assert button.region.height >= 1 and button.region in screen, (button.id, button.region)

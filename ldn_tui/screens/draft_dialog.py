@@ -35,6 +35,9 @@ class DraftDialog(ModalScreen[str]):
     ``"discard"`` or ``"later"``. "Restore" has the focus, so a reflexive
     ``enter`` never destroys the text."""
 
+    #: Below 24 rows the text scrolls and the buttons stay on screen.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]
+
     BINDINGS = [
         Binding("r", "choose('restore')", "Restore"),
         Binding("s", "choose('save')", "Save as note"),
@@ -52,13 +55,13 @@ class DraftDialog(ModalScreen[str]):
         preview = visible(text[:PREVIEW]) + ("…" if len(text) > PREVIEW else "")
         with Vertical(classes="dialog draft-dialog"):
             yield Label("Unsaved note from last time", classes="dialog-title")
-            yield Static(Text(f"ldn-tui closed while you were writing a note on {self.where}. It was kept:"),
-                         classes="dialog-question")  # fmt: skip
-            with VerticalScroll(classes="draft-preview"):
-                yield Static(Text(preview))
+            with VerticalScroll(classes="draft-body"):
+                yield Static(Text(f"ldn-tui closed while you were writing a note on {self.where}. It was kept:"),
+                             classes="dialog-question")  # fmt: skip
+                yield Static(Text(preview), classes="draft-preview")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Restore into the editor (r)", id="restore", variant="primary")
-                yield Button("Save as a note (s)", id="save")
+                yield Button("Restore (r)", id="restore", variant="primary")
+                yield Button("Save as note (s)", id="save")
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Later (esc)", id="later")
 
