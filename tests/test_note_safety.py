@@ -281,3 +281,16 @@ async def test_editor_is_usable_in_small_terminals(shipped, tmp_path: Path, size
             dialog = await settle(pilot, UnsavedDialog)
             for button in dialog.query(Button):
                 assert button.region.height >= 1 and button.region in app.screen.region, button.id
+
+
+async def test_ctrl_s_then_ctrl_q_in_one_burst_saves_once_without_error(shipped, tmp_path: Path) -> None:
+    app = make_app(shipped, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("n")
+        await settle(pilot, editor_type())
+        post_keys(app, "typed fast", "ctrl+s", "ctrl+q")
+        for _ in range(5):
+            await pilot.pause()
+    with Store.open(app.data_dir) as store:
+        assert [n.text for n in store.notes()] == ["typed fast"]

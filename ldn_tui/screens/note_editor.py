@@ -40,6 +40,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import ModalScreen
@@ -270,7 +271,10 @@ class NoteEditor(ModalScreen[None]):
             self._status(f"Last saved {_when(self.note.updated)}.")
 
     def _status(self, message: str, kind: str = "") -> None:
-        status = self.query_one("#note-status", Static)
+        try:
+            status = self.query_one("#note-status", Static)
+        except NoMatches:  # a save that ran as the editor was closing
+            return
         status.update(Text(message))
         status.set_class(kind == "-error", "-error")
         status.set_class(kind == "-saved", "-saved")
