@@ -28,6 +28,9 @@ POSITION_DELAY = 1.0
 #: How long after the first frame start-up settings are undone (seconds;
 #: see :mod:`ldn_tui.startup`).
 SETTLE_DELAY = 0.5
+#: How long shutting down after SIGHUP/SIGTERM may take before the process
+#: ends anyway (seconds; see ``LdnApp._signalled``).
+EXIT_GRACE = 3.0
 
 
 def _search_provider():
@@ -58,6 +61,10 @@ class LdnApp(App[int]):
         self.store = store
         self._position: tuple[str, str, int] | None = None
         self._position_timer = None
+        #: the signals whose handlers :meth:`_watch_signals` installed
+        self._signals: list[int] = []
+        #: None under Pilot; False in a real run until a signal arms it
+        self._watchdog = None
         #: whether the parsed documents came from the cache (None: not tried yet)
         self._cached_documents = documents_cached
         #: the search index (built in the background after start-up); the
@@ -68,6 +75,12 @@ class LdnApp(App[int]):
         self._use_theme(self._saved.get("theme") or DEFAULT_THEME)
 
     # -- start and stop --------------------------------------------------------
+    def get_driver_class(self):
+        """Textual's driver, reading pastes whole (see :mod:`ldn_tui.terminal_input`)."""
+        from .terminal_input import paste_safe
+
+        return paste_safe(super().get_driver_class())
+
     def get_default_screen(self) -> Screen:
         return ReaderScreen()
 
@@ -133,10 +146,65 @@ class LdnApp(App[int]):
             self.set_timer(SETTLE_DELAY, startup.finish)
         state = self._open_store()
         self.reader.refresh_markers()
+        self._watch_signals()
         if not state.notice_seen:
             from .screens.dialogs import NoticeScreen
 
             self.push_screen(NoticeScreen(), self._notice_done)
+        else:
+            self._offer_drafts()
+
+    def _offer_drafts(self) -> None:
+        """Offer back notes left unsaved when ldn-tui last closed (if any)."""
+        from .drafts import drafts_dir
+
+        if drafts_dir(self.data_dir).is_dir():
+            from .screens.draft_dialog import offer_drafts
+
+            offer_drafts(self)
+
+    def _watch_signals(self) -> None:
+        """On SIGHUP (the window closed) and SIGTERM: keep the open editor's
+        text as a draft first, then leave the way ``ctrl+q`` does, which puts
+        the terminal back as it was."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, self._signalled, number)
+            except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or Windows
+                continue
+            self._signals.append(number)
+
+    def _signalled(self, number: int) -> None:
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_draft_now", None)
+            if keep is not None:
+                keep()
+        self.exit(return_code=128 + number)
+        # After a hang-up the terminal is gone: Textual's output thread dies
+        # on the first failed write and its shutdown then waits forever for
+        # it (textual/drivers/_writer_thread.py, WriterThread.stop). Drafts
+        # and the store are on disk by now, so never outlive the grace time.
+        # (Only in a real run: under Pilot the test process must live on.)
+        if self._watchdog is False:
+            import os
+            import threading
+
+            self._watchdog = threading.Timer(EXIT_GRACE, os._exit, args=(128 + number,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+    def run(self, *args, **kwargs):
+        """Run in the terminal; see :meth:`_signalled` for the exit watchdog."""
+        self._watchdog = False
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            if self._watchdog:
+                self._watchdog.cancel()
 
     def _need_store(self):
         """The store, opened now if the first frame has not opened it yet
@@ -179,6 +247,7 @@ class LdnApp(App[int]):
 
     def _notice_done(self, accepted: bool | None) -> None:
         self._write_state(notice_seen=True)
+        self._offer_drafts()
 
     def _theme_changed(self, theme) -> None:
         self._write_state(theme=theme.name)
@@ -218,6 +287,12 @@ class LdnApp(App[int]):
         self.exit(0)
 
     def on_unmount(self) -> None:
+        if self._signals:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            for number in self._signals:
+                loop.remove_signal_handler(number)
         self.flush_position(final=True)
         if self.store is not None:
             self.store.close()
@@ -354,6 +429,19 @@ class LdnApp(App[int]):
             return None
         self.refresh_views()
         return note
+
+    def save_edit(self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str, base_updated: str | None):
+        """Save what an editor holds (:meth:`Store.save_edit`: a conflict or a
+        note deleted elsewhere becomes a new note). ``(note, outcome)``, or
+        None when it failed: the app has said why and the editor keeps the text."""
+        self._need_store()
+        try:
+            saved = self.store.save_edit(note_id, base_updated, pane_id, slug, heading, text)
+        except Exception as error:  # noqa: BLE001
+            self._store_error(error)
+            return None
+        self.refresh_views()
+        return saved
 
     def delete_note(self, note_id: str) -> bool:
         """Delete a note (callers ask the reader first)."""

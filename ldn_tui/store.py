@@ -47,6 +47,7 @@ from ldn_tui.store_records import (  # noqa: F401 - the public ones are re-expor
     NOTES,
     STATE,
     MergeResult,
+    NoteConflict,
     NoteNotFound,
     StoreBusy,
     StoreError,
@@ -69,12 +70,33 @@ from ldn_tui.store_records import (  # noqa: F401 - the public ones are re-expor
 )
 from ldn_tui.store_session import DB_NAME, LOCK_NAME, LOCK_TIMEOUT, StoreSession  # noqa: F401 - re-exported
 
+#: What :meth:`Store.save_edit` did (see there).
+SaveOutcome = Literal["added", "updated", "unchanged", "conflict", "recreated"]
+#: Appended to the heading of a note saved as a conflict copy.
+CONFLICT_MARK = " (conflict copy)"
+
+
+def conflict_heading(heading: str) -> str:
+    """The heading of a conflict copy: marked once, however often it clashes."""
+    return heading if heading.endswith(CONFLICT_MARK) else heading + CONFLICT_MARK
+
+
+def _new_note(pane_id: str, slug: str, heading: str, text: str) -> Note:
+    """A new note (new id, created now), its fields checked."""
+    stamp = now_utc()
+    return Note(
+        uuid.uuid4().hex, check_text(pane_id, "pane id"), check_text(slug, "heading slug"),
+        check_text(heading, "heading"), check_text(text, "note"), stamp, stamp,
+    )  # fmt: skip
+
+
 __all__ = [
     "DB_NAME",
     "LOCK_NAME",
     "MIGRATIONS",
     "MergeResult",
     "SCHEMA_VERSION",
+    "NoteConflict",
     "NoteNotFound",
     "Store",
     "StoreBusy",
@@ -167,20 +189,22 @@ class Store(StoreSession):
 
     def add_note(self, pane_id: str, slug: str, heading: str, text: str) -> Note:
         """Store a new note on a heading and return it (with its new id)."""
-        stamp = now_utc()
-        note = Note(
-            uuid.uuid4().hex, check_text(pane_id, "pane id"), check_text(slug, "heading slug"),
-            check_text(heading, "heading"), check_text(text, "note"), stamp, stamp,
-        )  # fmt: skip
+        note = _new_note(pane_id, slug, heading, text)
         with self._op(write=True):
             self._table(NOTES).insert(asdict(note))
         return note
 
-    def update_note(self, note_id: str, text: str) -> Note:
+    def update_note(self, note_id: str, text: str, base_updated: str | None = None) -> Note:
         """Replace a note's text; returns the updated note.
+
+        ``base_updated`` is the ``updated`` stamp of the note as the caller
+        loaded it (the editor passes it); when given and the note on disk has
+        changed since (another window saved it), nothing is written and
+        :class:`NoteConflict` is raised, so no save silently overwrites another.
 
         Raises:
             NoteNotFound: no such note (it may have been deleted elsewhere).
+            NoteConflict: the note changed elsewhere since ``base_updated``.
         """
         check_text(text, "note")
         with self._op(write=True):
@@ -194,9 +218,51 @@ class Store(StoreSession):
             current = found[0]
             if current["text"] == text:
                 return _note(current)
+            if base_updated is not None and current["updated"] != base_updated:
+                raise NoteConflict(
+                    "This note was changed in another ldn-tui window since you opened it.",
+                    _note(current),
+                )
             changes = {"text": text, "updated": _later_than(current["updated"])}
             self._update(NOTES, changes, [d.doc_id for d in found])
             return _note({**current, **changes})
+
+    def save_edit(
+        self, note_id: str | None, base_updated: str | None, pane_id: str, slug: str, heading: str, text: str
+    ) -> tuple[Note, SaveOutcome]:
+        """Save what an editor holds, never losing it; one lock hold.
+
+        A new note (``note_id`` None) is added. An existing one is updated
+        when it has not changed since ``base_updated``. When another window
+        changed it meanwhile, the text is added as a new note whose heading
+        is marked :data:`CONFLICT_MARK` ("conflict"); when another window
+        deleted it, the text is added as a new note ("recreated"). Both
+        versions are kept either way.
+
+        Returns:
+            The saved note and what happened: ``"added"``, ``"updated"``,
+            ``"unchanged"``, ``"conflict"`` or ``"recreated"``.
+        """
+        if note_id is None:
+            return self.add_note(pane_id, slug, heading, text), "added"
+        check_text(text, "note")
+        outcome: SaveOutcome = "recreated"
+        with self._op(write=True):
+            table = self._table(NOTES)
+            found = table.search(lambda d: d["id"] == note_id)
+            if found:
+                current = found[0]
+                if current["text"] == text:
+                    return _note(current), "unchanged"
+                if base_updated is None or current["updated"] == base_updated:
+                    changes = {"text": text, "updated": _later_than(current["updated"])}
+                    self._update(NOTES, changes, [d.doc_id for d in found])
+                    return _note({**current, **changes}), "updated"
+                outcome = "conflict"
+                heading = conflict_heading(current["heading"] or heading)
+            note = _new_note(pane_id, slug, heading, text)
+            table.insert(asdict(note))
+            return note, outcome
 
     def delete_note(self, note_id: str) -> bool:
         """Delete a note. True if it existed."""

@@ -40,6 +40,7 @@ DOMAIN = [
     "ldn_tui.search_text",
     "ldn_tui.doc_cache",
     "ldn_tui.startup",
+    "ldn_tui.drafts",
 ]
 
 

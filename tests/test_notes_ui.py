@@ -283,7 +283,9 @@ async def test_note_deleted_elsewhere_can_be_saved_as_new(content: Path, data_di
         await pilot.press(*" and more")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.store.notes() == [] and editor.text == "first and more"
+        # Saved at once as a new note (issue 13, F5), and the reader is told.
+        assert [n.text for n in app.store.notes()] == ["first and more"] and editor.text == "first and more"
+        assert app.store.notes()[0].id != note.id
         assert "new note" in str(editor.query_one("#note-status").render())
         await pilot.press("ctrl+s")
         assert [n.text for n in app.store.notes()] == ["first and more"]

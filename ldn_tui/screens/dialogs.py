@@ -26,25 +26,35 @@ NOTICE_TEXT = (
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Ask a yes/no question. ``y``/``enter`` yes, ``n``/``escape`` no."""
+    """Ask a yes/no question. ``y`` yes, ``n``/``escape`` no; ``enter``
+    presses the focused button.
+
+    ``default`` ("yes" or "no") is the button that has the focus, so it is
+    what a reflexive ``enter`` chooses: questions whose "yes" destroys
+    something (deleting a note) pass ``default="no"``.
+    """
 
     BINDINGS = [
         Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No", default: str = "yes") -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
         self.yes = yes
         self.no = no
+        self.default = "no" if default == "no" else "yes"
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.yes, id="yes", variant="primary")
-                yield Button(self.no, id="no")
+                yield Button(self.yes, id="yes", variant="error" if self.default == "no" else "primary")
+                yield Button(self.no, id="no", variant="primary" if self.default == "no" else "default")
+
+    def on_mount(self) -> None:
+        self.query_one(f"#{self.default}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

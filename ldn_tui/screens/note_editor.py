@@ -10,6 +10,16 @@ A reader's note must never be lost, so the editor is careful:
   editing (the focused, default choice saves).
 * If the editor is closed any other way with unsaved changes (the app
   quits with ``ctrl+q``), the text is saved rather than dropped.
+* ``ctrl+s``, ``escape`` and ``ctrl+d`` act only once every key typed before
+  them is in the text (:mod:`ldn_tui.screens.key_order`), so a fast burst
+  is saved whole; the TextArea applies its own keys in the order sent.
+* While there is unsaved text it is kept on disk as a draft
+  (:mod:`ldn_tui.drafts`): half a second after the last change, and at once
+  when SIGHUP/SIGTERM ends the app; the next start offers it back.
+* Every save checks that no other window changed or deleted the note since
+  it was loaded (:meth:`Store.save_edit <ldn_tui.store.Store.save_edit>`):
+  if one did, the text is saved as a new note (a "conflict copy") and the
+  reader is told; nothing is overwritten.
 
 This module imports ``TextArea``; it is itself imported only when the editor
 first opens (see ``LdnApp.edit_note``), which keeps start-up fast.
@@ -23,20 +33,27 @@ symbols when pasted, so what the reader sees is what is saved.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static, TextArea
 
+from ..drafts import DRAFT_DELAY, Draft, DraftError
+from ..drafts import new_path as new_draft_path
+from ..drafts import remove as remove_draft
+from ..drafts import write as write_draft
 from ..models import Note
 from ..textsafe import one_line
 from .dialogs import ConfirmDialog
+from .key_order import after_keys
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -70,6 +87,21 @@ class SafeTextArea(TextArea):
         # terminal, and Rich drops BEL/BS/CR, shifting the cursor column.
         line = self.document.get_line(line_index).translate(_DRAW)
         return Text(line, end="", no_wrap=True)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual runs a widget's own bindings (backspace, delete, the arrows,
+        # ctrl+k, ...) only after the key has bubbled up to the App
+        # (``App._on_key``), while a printable key is inserted right here.
+        # In a burst (a fast typist, an unbracketed paste) "X backspace d"
+        # therefore deleted the "d". Running our bindings here, in this
+        # widget's queue, applies every key in the order it was sent.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if binding.priority:
+                continue
+            if await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()
+                return
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()  # instead of TextArea's raw insert
@@ -120,7 +152,11 @@ class UnsavedDialog(ModalScreen[str]):
 
 
 class NoteEditor(ModalScreen[None]):
-    """Edit the note on one heading (``note`` None: a new note)."""
+    """Edit the note on one heading (``note`` None: a new note).
+
+    ``draft``: a draft left behind by an earlier session, restored into the
+    editor (its text, and the version of the note it was written against).
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -128,21 +164,45 @@ class NoteEditor(ModalScreen[None]):
         Binding("ctrl+d", "delete", "Delete note", priority=True),
     ]
 
+    #: Below 14 rows the editor drops its frame and spacing (``-short`` in
+    #: app.tcss), so the text box keeps room for a few lines at 30x8.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (14, "-tall")]
+
     #: True while the text differs from what is saved.
     dirty: var[bool] = var(False)
 
-    def __init__(self, pane_id: str, slug: str, heading: str, note: Note | None = None) -> None:
+    def __init__(
+        self, pane_id: str, slug: str, heading: str, note: Note | None = None, draft: Draft | None = None
+    ) -> None:
         super().__init__()
         self.pane_id = pane_id
         self.slug = slug
         self.heading = heading
         self.note = note
+        #: The ``updated`` stamp of the note as loaded: a save checks that
+        #: no other window changed the note since (else: a conflict copy).
+        self.base_updated = draft.base_updated if draft is not None else (note.updated if note else None)
+        #: The note id this editor saves to (None: a new note).
+        self.note_id = draft.note_id if draft is not None else (note.id if note else None)
         #: The text as last saved (or as loaded): ``dirty`` compares with it.
         self.saved_text = note.text if note is not None else ""
+        self._restored = draft
         #: Set when the reader chose to close without saving.
         self._discarded = False
-        #: The text in the editor, kept up to date for :meth:`on_unmount`.
-        self._draft = self.saved_text
+        #: Set when a signal ends the app: the draft is kept, not saved.
+        self._keep_as_draft = False
+        #: Where this editor's draft lives (see :mod:`ldn_tui.drafts`).
+        self._draft_file = draft.path if draft is not None else None
+        self._draft_timer = None
+        self._draft_warned = False
+        self._area: SafeTextArea | None = None
+
+    @property
+    def _draft_path(self) -> Path:
+        """This editor's draft file (named on first use)."""
+        if self._draft_file is None:
+            self._draft_file = new_draft_path(self.ldn.data_dir)
+        return self._draft_file
 
     @property
     def ldn(self) -> LdnApp:
@@ -154,19 +214,21 @@ class NoteEditor(ModalScreen[None]):
 
     @property
     def text(self) -> str:
-        """The text in the editor now."""
-        return self.text_area.text
+        """The text in the editor now (also once the editor is unmounted)."""
+        return self._area.text if self._area is not None else self.saved_text
 
     # -- building ------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        start = self._restored.text if self._restored is not None else self.saved_text
+        self._area = SafeTextArea(
+            start,
+            soft_wrap=True,
+            placeholder="Write your note here. ctrl+s saves, esc closes.",
+            id="note-text",
+        )
         with Vertical(classes="note-editor"):
             yield Static(self._title(), classes="note-title")
-            yield SafeTextArea(
-                self.saved_text,
-                soft_wrap=True,
-                placeholder="Write your note here. ctrl+s saves, esc closes.",
-                id="note-text",
-            )
+            yield self._area
             yield Static("", id="note-status", classes="note-status")
         yield Footer()
 
@@ -185,26 +247,34 @@ class NoteEditor(ModalScreen[None]):
         area.focus()
         area.move_cursor(area.document.end)
         loaded = area.text
-        if self.note is not None and loaded != self.note.text:
-            # TextArea treats some characters (form feed, U+2028, mixed line
-            # endings) as line breaks; say so instead of changing text quietly.
-            self.notify(
-                "This note has unusual line breaks; the editor shows them as ordinary "
-                "ones. Nothing changes unless you save.",
-                title="Note",
-                timeout=8,
-            )
-        self.saved_text = self._draft = loaded
+        if self._restored is None:
+            if self.note is not None and loaded != self.note.text:
+                # TextArea treats some characters (form feed, U+2028, mixed line
+                # endings) as line breaks; say so instead of changing text quietly.
+                self.notify(
+                    "This note has unusual line breaks; the editor shows them as ordinary "
+                    "ones. Nothing changes unless you save.",
+                    title="Note",
+                    timeout=8,
+                )
+            self.saved_text = loaded
         store = self.ldn.store
         if store is None or store.read_only:
             self._status("Notes cannot be saved in this session. Select text and press ctrl+c to copy it.", "-error")
+        elif self._restored is not None:
+            self.dirty = self._has_unsaved()
+            self._status("Your unsaved text from last time is back. ctrl+s saves it.")
+            self._keep_draft()
         elif self.note is None:
             self._status("New note, not saved yet. ctrl+s saves.")
         else:
             self._status(f"Last saved {_when(self.note.updated)}.")
 
     def _status(self, message: str, kind: str = "") -> None:
-        status = self.query_one("#note-status", Static)
+        try:
+            status = self.query_one("#note-status", Static)
+        except NoMatches:  # a save that ran as the editor was closing
+            return
         status.update(Text(message))
         status.set_class(kind == "-error", "-error")
         status.set_class(kind == "-saved", "-saved")
@@ -212,15 +282,48 @@ class NoteEditor(ModalScreen[None]):
     # -- watching the text ---------------------------------------------------
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
-        self._draft = self.text
-        dirty = self._draft != self.saved_text
+        dirty = self._has_unsaved()
         if dirty != self.dirty:
             self.dirty = dirty
             if dirty:
                 self._status("Unsaved changes. ctrl+s saves.")
+        # Keep the draft on disk a moment after the typing stops.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._keep_draft)
 
     def watch_dirty(self, dirty: bool) -> None:
         self.set_class(dirty, "-dirty")
+
+    # -- the draft on disk ---------------------------------------------------
+    def _keep_draft(self) -> None:
+        """Write the draft if there is unsaved text, else remove it."""
+        self._draft_timer = None
+        try:
+            if self._has_unsaved() and self.text.strip():
+                draft = Draft(self.pane_id, self.slug, self.heading, self.note_id, self.base_updated, self.text)
+                write_draft(self._draft_path, draft)
+            else:
+                remove_draft(self._draft_path)
+        except DraftError as error:
+            if not self._draft_warned:  # once: the reader can still save
+                self._draft_warned = True
+                self.notify(f"Your unsaved text cannot be kept as a draft: {error}", severity="warning", markup=False)
+
+    def keep_draft_now(self) -> None:
+        """A signal is ending the app: write the draft at once and keep it
+        (it is offered back on the next start rather than saved unasked)."""
+        self._keep_as_draft = True
+        self._keep_draft()
+
+    def _forget_draft(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        try:
+            remove_draft(self._draft_path)
+        except DraftError:
+            pass  # offered again next time; nothing is lost
 
     # -- actions -------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -228,7 +331,11 @@ class NoteEditor(ModalScreen[None]):
             return True if self.note is not None else None  # shown greyed until saved
         return True
 
-    def action_save(self) -> bool:
+    def action_save(self) -> None:
+        """ctrl+s: save once every key typed before it is in the text (D1)."""
+        after_keys(self.app, self.save_now)
+
+    def save_now(self) -> bool:
         """Save the text; True if it is saved (or there was nothing to save)."""
         text = self.text
         if not text.strip():
@@ -239,65 +346,80 @@ class NoteEditor(ModalScreen[None]):
                 self._status("The note is empty. To remove it, press ctrl+d.", "-error")
                 self.notify("Not saved: the note is empty. ctrl+d deletes the note instead.", timeout=5)
             return False
-        if self.note is not None and text == self.note.text:
+        if self.note is not None and self.note_id == self.note.id and text == self.note.text:
             self.dirty = False
             self.saved_text = text
+            self._forget_draft()
             self._status(f"Saved (no changes since {_when(self.note.updated)}).", "-saved")
             return True
-        note_id = self.note.id if self.note is not None else None
-        note = self.ldn.save_note(self.pane_id, self.slug, self.heading, note_id, text)
-        if note is None:
-            self._save_failed(note_id)
+        saved = self.ldn.save_edit(self.pane_id, self.slug, self.heading, self.note_id, text, self.base_updated)
+        if saved is None:
+            self._status("Not saved. Your text is still here; try ctrl+s again, or select it and copy it (ctrl+c).", "-error")
+            self._keep_draft()
             return False
-        self.note = note
-        self.saved_text = text
-        self.dirty = False
-        self.refresh_bindings()
-        self._status(f"Saved at {_when(note.updated)}.", "-saved")
-        self.notify("Saved", timeout=2)
+        note, outcome = saved
+        self._saved(note, text)
+        if outcome == "conflict":
+            self._status("Saved as a new note marked “conflict copy”: another window changed this note meanwhile. Both are kept.", "-saved")
+            self.notify("Another window changed this note, so yours was saved as a separate “conflict copy”. Both are kept.",
+                        title="Saved as a copy", severity="warning", timeout=10, markup=False)  # fmt: skip
+        elif outcome == "recreated":
+            self._status("Saved as a new note: another window had deleted this one.", "-saved")
+            self.notify("Another window had deleted this note, so your text was saved as a new note.",
+                        title="Saved as new", severity="warning", timeout=10, markup=False)  # fmt: skip
+        else:
+            self._status(f"Saved at {_when(note.updated)}.", "-saved")
+            self.notify("Saved", timeout=2)
         return True
 
-    def _save_failed(self, note_id: str | None) -> None:
-        """The app has said why; keep the text and say what to do next."""
-        store = self.ldn.store
-        gone = False
-        if note_id is not None and store is not None and not store.read_only:
-            try:
-                gone = store.get_note(note_id) is None
-            except Exception:  # noqa: BLE001 - the text must stay; the app already told why
-                gone = False
-        if gone:
-            self.note = None  # the next ctrl+s saves the text as a new note
-            self.refresh_bindings()
-            self._status("The note was deleted elsewhere. Your text is still here: ctrl+s saves it as a new note.", "-error")
-        else:
-            self._status("Not saved. Your text is still here; try ctrl+s again, or select it and copy it (ctrl+c).", "-error")
+    def _saved(self, note: Note, text: str) -> None:
+        self.note = note
+        self.note_id = note.id
+        self.base_updated = note.updated
+        self.saved_text = text
+        self._forget_draft()
+        if self._area is not None and self._area.text == text:
+            self.dirty = False
+        self.refresh_bindings()
 
     def action_close(self) -> None:
-        """Close; with unsaved changes, ask first."""
+        """escape: close (after the keys typed before it); with unsaved changes, ask first."""
+        after_keys(self.app, self._close_now)
+
+    def _close_now(self) -> None:
+        if not self.is_current:
+            return
         if not self._has_unsaved():
             self._discarded = True
+            self._forget_draft()
             self.dismiss(None)
             return
         self.app.push_screen(UnsavedDialog(), self._unsaved_choice)
 
     def _unsaved_choice(self, choice: str | None) -> None:
         if choice == "save":
-            if self.action_save():
+            if self.save_now():
                 self.dismiss(None)
         elif choice == "discard":
             self._discarded = True
+            self._forget_draft()
             self.dismiss(None)
         else:
             self.text_area.focus()
 
     def action_delete(self) -> None:
-        """Delete this note, after asking."""
+        """ctrl+d: delete this note, after asking ("Keep it" is the default)."""
+        after_keys(self.app, self._delete_now)
+
+    def _delete_now(self) -> None:
+        if not self.is_current:
+            return
         if self.note is None:
             self.notify("This note has not been saved, so there is nothing to delete. esc closes.", timeout=4)
             return
         question = f"Delete your note on “{one_line(self.heading, 60)}”? This cannot be undone."
-        self.app.push_screen(ConfirmDialog(question, yes="Delete note", no="Keep it"), self._delete_answer)
+        dialog = ConfirmDialog(question, yes="Delete note", no="Keep it", default="no")
+        self.app.push_screen(dialog, self._delete_answer)
 
     def _delete_answer(self, yes: bool | None) -> None:
         if not yes or self.note is None:
@@ -305,6 +427,7 @@ class NoteEditor(ModalScreen[None]):
             return
         if self.ldn.delete_note(self.note.id):
             self._discarded = True
+            self._forget_draft()
             self.notify("Note deleted.", timeout=3)
             self.dismiss(None)
 
@@ -316,19 +439,25 @@ class NoteEditor(ModalScreen[None]):
 
     def on_unmount(self) -> None:
         # Closed without a choice (the app is quitting, or another screen
-        # replaced this one): keep the text rather than drop it. ``_draft``
-        # is used because the TextArea may already be gone at this point.
+        # replaced this one): keep the text rather than drop it. ``text``
+        # reads the TextArea object, which holds its text after unmounting.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         if self._discarded:
             return
-        text = self._draft
-        unsaved = text != self.saved_text if self.note is not None else bool(text.strip())
-        if not unsaved or not text.strip():
+        if self._keep_as_draft or not self._has_unsaved() or not self.text.strip():
+            if not self._keep_as_draft:
+                self._forget_draft()
             return
-        note_id = self.note.id if self.note is not None else None
         try:
-            self.ldn.save_note(self.pane_id, self.slug, self.heading, note_id, text)
+            saved = self.ldn.save_edit(self.pane_id, self.slug, self.heading, self.note_id, self.text, self.base_updated)
         except Exception:  # noqa: BLE001 - shutting down: never turn a save into a crash
-            pass
+            saved = None
+        if saved is not None:
+            self._forget_draft()
+        else:
+            self._keep_draft()  # not saved: offered back on the next start
 
 
 def _when(stamp: str) -> str:

@@ -152,7 +152,7 @@ class EntryList(OptionList):
 
 
 #: Printable keys the list itself uses (anything else typed there goes to the filter).
-_LIST_KEYS = {"e", "d", "slash", "space"}
+_LIST_KEYS = {"e", "d", "u", "slash", "space"}
 
 
 class NotesScreen(ModalScreen[None]):
@@ -162,6 +162,7 @@ class NotesScreen(ModalScreen[None]):
         Binding("enter", "open", "Go to", priority=True),
         Binding("e", "edit", "Edit note"),
         Binding("d,delete", "delete", "Delete", key_display="d"),
+        Binding("u", "undo_delete", "Undo delete"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("escape", "close", "Close", priority=True),
         Binding("down", "focus_list", "To the list", show=False),
@@ -170,6 +171,8 @@ class NotesScreen(ModalScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._entries: dict[str, Entry] = {}
+        #: The note deleted last on this screen, for ``u`` (undo).
+        self._deleted: Note | None = None
 
     @property
     def ldn(self) -> LdnApp:
@@ -307,6 +310,10 @@ class NotesScreen(ModalScreen[None]):
             return True if self.highlighted_entry is not None else None
         if action == "focus_filter":
             return self.focused is not self.filter_input
+        if action == "undo_delete":
+            if self.focused is not self.entry_list:
+                return False
+            return self._deleted is not None
         return True
 
     def go_to(self, entry: Entry) -> None:
@@ -353,17 +360,18 @@ class NotesScreen(ModalScreen[None]):
             return
         heading = one_line(entry.heading, 60)
         if entry.note is not None:
-            question = f"Delete your note on “{heading}”? This cannot be undone."
-            dialog = ConfirmDialog(question, yes="Delete note", no="Keep it")
+            question = f"Delete your note on “{heading}”? (u undoes it while this list is open.)"
+            dialog = ConfirmDialog(question, yes="Delete note", no="Keep it", default="no")
         else:
-            dialog = ConfirmDialog(f"Remove the bookmark on “{heading}”?", yes="Remove bookmark", no="Keep it")
+            dialog = ConfirmDialog(f"Remove the bookmark on “{heading}”?", yes="Remove bookmark", no="Keep it", default="no")
         self.app.push_screen(dialog, lambda yes: self._delete_answer(entry, yes))
 
     def _delete_answer(self, entry: Entry, yes: bool | None) -> None:
         if yes:
             if entry.note is not None:
                 if self.ldn.delete_note(entry.note.id):
-                    self.notify("Note deleted.", timeout=3)
+                    self._deleted = entry.note
+                    self.notify("Note deleted. Press u to undo.", timeout=6)
             else:
                 # toggle_bookmark adds when missing: only toggle one that is there.
                 if self._still_bookmarked(entry):
@@ -378,6 +386,22 @@ class NotesScreen(ModalScreen[None]):
         except Exception as error:  # noqa: BLE001 - say why; change nothing
             self.notify(str(error), title="Not changed", severity="error", markup=False)
             return False
+
+    def action_undo_delete(self) -> None:
+        """Bring back the note deleted last on this screen (same id, text and times)."""
+        note = self._deleted
+        if note is None:
+            return
+        try:
+            self.ldn._need_store().merge_note(note)
+        except Exception as error:  # noqa: BLE001 - say why; keep the undo available
+            self.notify(str(error), title="Not restored", severity="error", markup=False)
+            return
+        self._deleted = None
+        self.ldn.refresh_views()
+        self.notify("Note restored.", timeout=3)
+        self.refresh_entries()
+        self._highlight(Entry(note.pane_id, note.slug, note.heading, False, note.created, note).key)
 
     def action_focus_filter(self) -> None:
         self.filter_input.focus()
