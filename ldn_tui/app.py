@@ -37,18 +37,27 @@ def _search_provider():
     return SearchProvider
 
 
+def _app_commands():
+    """The palette's app commands (in place of Textual's system commands,
+    which parse titles and help as markup and offer Keys, Maximize and
+    Screenshot), imported only when the palette opens."""
+    from .screens.palette import AppCommands
+
+    return AppCommands
+
+
 class LdnApp(App[int]):
     """Browse the LDN content; bookmarks and notes in the store."""
 
-    COMMANDS = App.COMMANDS | {_search_provider}
+    COMMANDS = {_app_commands, _search_provider}
 
     CSS_PATH = "app.tcss"
     TITLE = "ldn-tui"
     SUB_TITLE = "Low dose naltrexone: what is known"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
     BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
-        Binding("question_mark,f1", "help", "Help"),
     ]
 
     def __init__(self, library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> None:
@@ -217,6 +226,17 @@ class LdnApp(App[int]):
         self.flush_position(final=True)
         self.exit(0)
 
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Run an action, unless the app is on its way out.
+
+        Keys typed right after ``q`` (``q`` then ``e``) would otherwise
+        push a screen the exiting app never composes, and its ``on_mount``
+        fails with a traceback (finding F25).
+        """
+        if self._exit:
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
+
     def on_unmount(self) -> None:
         self.flush_position(final=True)
         if self.store is not None:
@@ -245,7 +265,12 @@ class LdnApp(App[int]):
             self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Every app action for the palette, each with its key.
+
+        Shown by :class:`~ldn_tui.screens.palette.AppCommands`, which
+        builds plain-text Content (never markup) from these strings.
+        Textual's generic Keys, Maximize and Screenshot are left out.
+        """
         reader = self.reader
         for number, pane in enumerate(self.library.panes, 1):
             key = f" (key {number})" if number <= 9 else ""
@@ -264,12 +289,17 @@ class LdnApp(App[int]):
             ("Next heading", "Jump to the next heading (key .)", "next_heading", None),
             ("Previous heading", "Jump to the previous heading (key ,)", "previous_heading", None),
             ("Next link", "Move to the next link (key tab)", "next_link", None),
+            ("Previous link", "Move to the previous link (key shift+tab)", "previous_link", None),
+            ("Top of the pane", "Jump to the top (key g)", "scroll_home", None),
+            ("End of the pane", "Jump to the end (key G)", "scroll_end", None),
             ("Help", "Every key (key ?)", "help", self),
         ]
         for title, help_text, action, target in commands:
             if target is None:
                 target = reader.view
             yield SystemCommand(title, help_text, partial(target.run_action, action))
+        yield SystemCommand("Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme)
+        yield SystemCommand("Quit", "Leave the app; your place is kept (key q)", self.action_quit)
 
     # -- stored data (widgets and screens ask; the app writes) ----------------------------
     def markers_for(self, pane_id: str) -> dict[str, str]:
@@ -371,13 +401,18 @@ class LdnApp(App[int]):
         self.push_screen(NotesScreen())
 
     # -- search -------------------------------------------------------------------
+    def ensure_search_index(self):
+        """The search index, built now if the background build has not
+        finished yet (so search and the palette never come up empty)."""
+        if self.search_index is None:
+            self.search_index = self._build_index()
+        return self.search_index
+
     def action_search(self) -> None:
         """Open the search-everything screen."""
         from .screens.search import SearchScreen
 
-        if self.search_index is None:
-            self.search_index = self._build_index()
-        self.push_screen(SearchScreen(self.search_index), self._search_done)
+        self.push_screen(SearchScreen(self.ensure_search_index()), self._search_done)
 
     def _search_done(self, result) -> None:
         if result is not None:
