@@ -56,7 +56,7 @@ class LdnApp(App[int]):
     SUB_TITLE = "Low dose naltrexone: what is known"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
+        Binding("question_mark,f1", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -67,6 +67,8 @@ class LdnApp(App[int]):
         self.store = store
         self._position: tuple[str, str, int] | None = None
         self._position_timer = None
+        #: what the store said when it opened, until it is shown
+        self._store_warning: str | None = None
         #: whether the parsed documents came from the cache (None: not tried yet)
         self._cached_documents = documents_cached
         #: the search index (built in the background after start-up); the
@@ -146,6 +148,18 @@ class LdnApp(App[int]):
             from .screens.dialogs import NoticeScreen
 
             self.push_screen(NoticeScreen(), self._notice_done)
+        else:
+            self._show_store_warning()
+
+    def _show_store_warning(self) -> None:
+        """Show what the store reported on opening (a damaged file kept as a
+        backup, a read-only session) in a dialog the reader must dismiss:
+        a toast was hidden by the first-start notice and vanished."""
+        message, self._store_warning = self._store_warning, None
+        if message:
+            from .screens.dialogs import MessageDialog
+
+            self.push_screen(MessageDialog("About your notes", message))
 
     def _need_store(self):
         """The store, opened now if the first frame has not opened it yet
@@ -160,8 +174,8 @@ class LdnApp(App[int]):
             from .store import Store
 
             self.store = Store.open(self.data_dir)
-            if self.store.warning:
-                self.notify(self.store.warning, title="Your notes", severity="warning", timeout=20)
+            # shown as a dialog once the first frame (and any notice) is up
+            self._store_warning = self.store.warning
         return self.store.state()
 
     def panes_ready(self) -> None:
@@ -188,6 +202,7 @@ class LdnApp(App[int]):
 
     def _notice_done(self, accepted: bool | None) -> None:
         self._write_state(notice_seen=True)
+        self._show_store_warning()
 
     def _theme_changed(self, theme) -> None:
         self._write_state(theme=theme.name)
@@ -452,7 +467,8 @@ class LdnApp(App[int]):
             self.call_from_thread(self._ask_overwrite, request, error)
             return
         except ExportError as error:
-            self.call_from_thread(self.notify, str(error), title="Not exported", severity="error", timeout=10)
+            message = str(error).replace("or try --scope notes or all", "or choose “Notes” or “Everything” under What to export")
+            self.call_from_thread(self.notify, message, title="Not exported", severity="error", timeout=10, markup=False)
             return
         except Exception as error:  # noqa: BLE001 - a store error: say it, keep going
             self.call_from_thread(self.notify, str(error), title="Not exported", severity="error", timeout=10)
@@ -468,7 +484,10 @@ class LdnApp(App[int]):
             if yes:
                 self.run_export(replace(request, force=True))
             else:
-                self.notify("Nothing was written.", timeout=4)
+                # back to the dialog, choices intact, to type another name (W8)
+                from .screens.export_dialog import ExportDialog
+
+                self.push_screen(ExportDialog.again(request), self._export_chosen)
 
         self.push_screen(ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer)
 

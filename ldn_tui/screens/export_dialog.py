@@ -15,11 +15,12 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from ..export import FORMATS, SCOPES, ExportRequest, default_filename
+from ..widgets.footer import KeysFooter
 
 
 class ChoiceSet(RadioSet, inherit_bindings=False):
@@ -75,10 +76,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         max-width: 100%;
         height: auto;
         max-height: 100%;
-        overflow-y: auto;
+        margin-bottom: 1;
         padding: 0 1;
-        border: thick $primary;
+        border: round $accent;
+        border-title-color: $text-accent;
         background: $panel;
+    }
+    ExportDialog #export-choices {
+        height: auto;
     }
     ExportDialog #export-title {
         text-style: bold;
@@ -103,11 +108,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #export-error.-shown {
         display: block;
     }
+    /* docked, so Export and Cancel stay on screen at 40x12 (E2); the
+       choices above them scroll */
     ExportDialog #export-buttons {
+        dock: bottom;
         height: auto;
         width: 100%;
         align-horizontal: right;
-        margin-top: 1;
     }
     ExportDialog #export-buttons Button {
         margin-left: 2;
@@ -115,8 +122,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("enter", "export", "Export"),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
     def __init__(
@@ -141,31 +150,55 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.directory = directory if directory is not None else Path.home()
         self.today = today
         self._format = self.initial_format
+        self._restore: tuple[str, str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export-dialog"):
-            yield Label("Export bookmarks and notes", id="export-title")
-            yield Label("Format", classes="export-label")
-            yield ChoiceSet(
-                {key: f"{label} (.{ext})" for key, (ext, label) in FORMATS.items()},
-                self.initial_format,
-                id="export-format",
-            )
-            yield Label("What to export", classes="export-label")
-            yield ChoiceSet(SCOPES, self.initial_scope, id="export-scope")
-            yield Label("Save to", classes="export-label")
-            yield Input(
-                str(self.directory / default_filename(self.initial_format, self.today)),
-                id="export-path",
-                select_on_focus=False,
-            )
-            yield Static("", id="export-error", markup=False)
+        with Vertical(id="export-dialog") as dialog:
+            dialog.border_title = "Export bookmarks and notes"
             with Horizontal(id="export-buttons"):
-                yield Button("Export", id="export-ok", variant="primary")
-                yield Button("Cancel", id="export-cancel")
+                yield Button("Export", id="export-ok", variant="primary", compact=True)
+                yield Button("Cancel", id="export-cancel", compact=True)
+            with VerticalScroll(id="export-choices"):
+                yield from self._choices()
+        yield KeysFooter()
+
+    def _choices(self) -> ComposeResult:
+        yield Label("↑↓ choose · tab next field · enter export", id="export-title")
+        yield Label("Format", classes="export-label")
+        yield ChoiceSet(
+            {key: f"{label} (.{ext})" for key, (ext, label) in FORMATS.items()},
+            self.initial_format,
+            id="export-format",
+        )
+        yield Label("What to export", classes="export-label")
+        yield ChoiceSet(SCOPES, self.initial_scope, id="export-scope")
+        yield Label("Save to", classes="export-label")
+        yield Input(
+            str(self.directory / default_filename(self.initial_format, self.today)),
+            id="export-path",
+            select_on_focus=False,
+        )
+        yield Static("", id="export-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#export-format", ChoiceSet).focus()
+        if self._restore is not None:
+            format, scope, path = self._restore
+            self.query_one("#export-format", ChoiceSet).choose(format)
+            self.query_one("#export-scope", ChoiceSet).choose(scope)
+            self._format = format
+            field = self.query_one("#export-path", Input)
+            field.value = path
+            field.cursor_position = len(path)
+            field.focus()
+
+    @classmethod
+    def again(cls, request: ExportRequest, directory: Path | None = None) -> ExportDialog:
+        """The dialog reopened with ``request``'s choices (after "Keep it" in
+        the replace prompt), the path field focused to type another name."""
+        dialog = cls(format=request.format, scope=request.scope, directory=directory)
+        dialog._restore = (request.format, request.scope, str(request.path))
+        return dialog
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self) -> None:
