@@ -342,6 +342,8 @@ class ReaderScreen(Screen):
     def _update_find_count(self) -> None:
         view = self.view
         self._find_bar().set_count(view.match_index + 1, len(view.matches), view.find_query)
+        # n, N and escape change meaning with the find: redraw the footer
+        self.refresh_bindings()
 
     def on_find_bar_changed(self, event) -> None:
         """FindBar.Changed: the query changed."""
@@ -366,6 +368,7 @@ class ReaderScreen(Screen):
     def on_find_bar_closed(self) -> None:
         self.view.clear_find()
         self.view.focus()
+        self.refresh_bindings()
 
     def action_close_find(self) -> None:
         self._find_bar().action_close()
