@@ -214,7 +214,9 @@ class LdnApp(App[int]):
         try:
             store.set_state(**changes)
         except Exception as error:  # noqa: BLE001 - the reader must keep reading
-            self.notify(f"Could not save your reading position: {error}", severity="warning")
+            from .screens.palette import safe_line
+
+            self.notify(f"Could not save your reading position: {safe_line(str(error), None)}", severity="warning", markup=False)
 
     def remember_position(self, pane_id: str, slug: str, y: int) -> None:
         """Note where the reader is; written after a short pause (and on exit)."""
@@ -348,7 +350,10 @@ class LdnApp(App[int]):
         return [(n, bool(n.slug) and n.slug not in order) for n in notes]
 
     def _store_error(self, error: Exception) -> None:
-        self.notify(str(error), title="Not saved", severity="error", timeout=10)
+        from .screens.palette import safe_line
+
+        # an error may quote a path or note text: never markup, never raw
+        self.notify(safe_line(str(error), None), title="Not saved", severity="error", timeout=10, markup=False)
 
     def toggle_bookmark(self, pane_id: str, slug: str, heading: str) -> None:
         """Bookmark the heading being read, or remove its bookmark."""
@@ -357,7 +362,9 @@ class LdnApp(App[int]):
         except Exception as error:  # noqa: BLE001 - StoreError and OSError alike
             self._store_error(error)
             return
-        self.notify(f"{'Bookmarked' if added else 'Bookmark removed'}: {heading}", timeout=3, markup=False)
+        from .screens.palette import safe_line
+
+        self.notify(f"{'Bookmarked' if added else 'Bookmark removed'}: {safe_line(heading)}", timeout=3, markup=False)
         self.refresh_views()
 
     def refresh_views(self) -> None:
@@ -467,13 +474,22 @@ class LdnApp(App[int]):
             self.call_from_thread(self._ask_overwrite, request, error)
             return
         except ExportError as error:
-            message = str(error).replace("or try --scope notes or all", "or choose “Notes” or “Everything” under What to export")
+            from .screens.palette import safe_line
+
+            message = safe_line(
+                str(error).replace("or try --scope notes or all", "or choose “Notes” or “Everything” under What to export"),
+                None,
+            )
             self.call_from_thread(self.notify, message, title="Not exported", severity="error", timeout=10, markup=False)
             return
         except Exception as error:  # noqa: BLE001 - a store error: say it, keep going
-            self.call_from_thread(self.notify, str(error), title="Not exported", severity="error", timeout=10)
+            from .screens.palette import safe_line
+
+            self.call_from_thread(self.notify, safe_line(str(error), None), title="Not exported", severity="error", timeout=10, markup=False)
             return
-        self.call_from_thread(self.notify, f"Exported to {path}", title="Export written", timeout=15, markup=False)
+        from .screens.palette import safe_line
+
+        self.call_from_thread(self.notify, f"Exported to {safe_line(str(path), None)}", title="Export written", timeout=15, markup=False)
 
     def _ask_overwrite(self, request, error) -> None:
         from dataclasses import replace

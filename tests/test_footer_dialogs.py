@@ -191,7 +191,7 @@ async def test_help_shows_descriptions_at_every_size(shipped, tmp_path, size):
         help_screen = await wait_for(pilot, HelpScreen)
         await settle(pilot)
         rows = help_rows_at(help_screen)
-        for row in [("t", "Contents"), ("b", "Bookmark"), ("n", "Note"), ("n", "Next match"), ("q", "Quit")]:
+        for row in [("t", "Contents"), ("b", "Bookmark"), ("n", "Note"), ("n", "Next match"), ("q", "Quit"), ("e", "Edit note")]:
             assert row in rows, (row, sorted(rows)[:20])
 
 

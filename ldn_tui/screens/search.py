@@ -32,6 +32,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..search import SearchIndex, SearchResult, find_matches
+from ..widgets.footer import KeysFooter
 from .palette import plain, safe_line, styled_ranges
 
 #: How each kind of result is labelled in a row.
@@ -206,6 +207,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             yield Static(Text(EMPTY_HINT), id="search-message")
             yield SearchResults(id="search-results", markup=False)
             yield Static(Text("↑↓ move · Enter open · Esc close"), id="search-keys")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
