@@ -65,6 +65,17 @@ def assert_on_screen(screen, selector: str) -> None:
     assert at is widget or widget in at.ancestors_with_self, (selector, at)
 
 
+async def drawn_keys(pilot, screen) -> list[FooterKey]:
+    """The footer keys drawn, once the footer has composed (it does so a
+    moment after the screen, later on a loaded machine)."""
+    for _ in range(100):
+        keys = footer_keys_drawn(screen)
+        if keys:
+            return keys
+        await pilot.pause(0.02)
+    return []
+
+
 def footer_keys_drawn(screen) -> list[FooterKey]:
     """The footer keys actually drawn on the screen's bottom row."""
     width, height = screen.size
@@ -89,7 +100,7 @@ async def test_notice_button_is_on_screen_and_footer_is_the_notices(shipped, tmp
         notice = await wait_for(pilot, NoticeScreen)
         await settle(pilot)
         assert_on_screen(notice, "#accept")
-        drawn = footer_keys_drawn(notice)
+        drawn = await drawn_keys(pilot, notice)
         actions = {key.action for key in drawn}
         assert not actions & READER_ACTIONS, actions
         assert {"accept", "app.quit", "app.help"} <= actions, actions
@@ -158,7 +169,7 @@ async def test_every_dialogs_main_button_is_on_screen(shipped, tmp_path, size):
             # the reader's keys are not offered under a dialog: its footer is
             # hidden, and the keys drawn are the dialog's own
             assert not app.reader.query_one(KeysFooter).display
-            drawn = footer_keys_drawn(screen)
+            drawn = await drawn_keys(pilot, screen)
             assert all(key.screen is screen for key in drawn), name
             actions = {key.action for key in drawn}
             assert not actions & (READER_ACTIONS - {"export"}), (name, actions)
@@ -204,7 +215,7 @@ async def test_reader_footer_always_shows_help_and_quit(shipped, tmp_path, width
     async with app.run_test(size=(width, 24)) as pilot:
         await ready(pilot)
         await settle(pilot)
-        drawn = {key.action: key for key in footer_keys_drawn(app.screen)}
+        drawn = {key.action: key for key in await drawn_keys(pilot, app.screen)}
         assert "help" in drawn and "quit" in drawn, list(drawn)
         for action in ("help", "quit"):
             assert app.screen.region.contains_region(drawn[action].region)
@@ -216,21 +227,28 @@ async def test_n_shows_next_match_while_finding_and_note_otherwise(shipped, tmp_
         await ready(pilot)
         await settle(pilot)
 
-        def n_label() -> list[str]:
-            return [key.description for key in footer_keys_drawn(app.screen) if key.key == "n"]
+        async def n_label(expected: list[str]) -> list[str]:
+            """n's label in the footer (waiting up to 2 s for ``expected``:
+            the footer recomposes a moment after the bindings change)."""
+            for _ in range(100):
+                found = [key.description for key in footer_keys_drawn(app.screen) if key.key == "n"]
+                if found == expected:
+                    break
+                await pilot.pause(0.02)
+            return found
 
-        assert n_label() == ["Note"]
+        assert await n_label(["Note"]) == ["Note"]
         await pilot.press("slash")
         for char in "trial":
             await pilot.press(char)
         await pilot.press("tab")  # back to the pane, highlights kept
         await settle(pilot)
-        assert n_label() == ["Next match"]
+        assert await n_label(["Next match"]) == ["Next match"]
         drawn = {key.action for key in footer_keys_drawn(app.screen)}
         assert {"previous_match", "close_find"} <= drawn, drawn
         await pilot.press("escape")
         await settle(pilot)
-        assert n_label() == ["Note"]
+        assert await n_label(["Note"]) == ["Note"]
 
 
 # -- F25: q followed at once by another key ---------------------------------------------
