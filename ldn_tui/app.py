@@ -40,18 +40,27 @@ def _search_provider():
     return SearchProvider
 
 
+def _app_commands():
+    """The palette's app commands (in place of Textual's system commands,
+    which parse titles and help as markup and offer Keys, Maximize and
+    Screenshot), imported only when the palette opens."""
+    from .screens.palette import AppCommands
+
+    return AppCommands
+
+
 class LdnApp(App[int]):
     """Browse the LDN content; bookmarks and notes in the store."""
 
-    COMMANDS = App.COMMANDS | {_search_provider}
+    COMMANDS = {_app_commands, _search_provider}
 
     CSS_PATH = "app.tcss"
     TITLE = "ldn-tui"
     SUB_TITLE = "Low dose naltrexone: what is known"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
         Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit"),
     ]
 
     def __init__(self, library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> None:
@@ -65,6 +74,8 @@ class LdnApp(App[int]):
         self._signals: list[int] = []
         #: None under Pilot; False in a real run until a signal arms it
         self._watchdog = None
+        #: what the store said when it opened, until it is shown
+        self._store_warning: str | None = None
         #: whether the parsed documents came from the cache (None: not tried yet)
         self._cached_documents = documents_cached
         #: the search index (built in the background after start-up); the
@@ -152,6 +163,7 @@ class LdnApp(App[int]):
 
             self.push_screen(NoticeScreen(), self._notice_done)
         else:
+            self._show_store_warning()
             self._offer_drafts()
 
     def _offer_drafts(self) -> None:
@@ -206,6 +218,16 @@ class LdnApp(App[int]):
             if self._watchdog:
                 self._watchdog.cancel()
 
+    def _show_store_warning(self) -> None:
+        """Show what the store reported on opening (a damaged file kept as a
+        backup, a read-only session) in a dialog the reader must dismiss:
+        a toast was hidden by the first-start notice and vanished."""
+        message, self._store_warning = self._store_warning, None
+        if message:
+            from .screens.dialogs import MessageDialog
+
+            self.push_screen(MessageDialog("About your notes", message))
+
     def _need_store(self):
         """The store, opened now if the first frame has not opened it yet
         (an action can come before that)."""
@@ -219,8 +241,8 @@ class LdnApp(App[int]):
             from .store import Store
 
             self.store = Store.open(self.data_dir)
-            if self.store.warning:
-                self.notify(self.store.warning, title="Your notes", severity="warning", timeout=20)
+            # shown as a dialog once the first frame (and any notice) is up
+            self._store_warning = self.store.warning
         return self.store.state()
 
     def panes_ready(self) -> None:
@@ -247,6 +269,7 @@ class LdnApp(App[int]):
 
     def _notice_done(self, accepted: bool | None) -> None:
         self._write_state(notice_seen=True)
+        self._show_store_warning()
         self._offer_drafts()
 
     def _theme_changed(self, theme) -> None:
@@ -259,7 +282,9 @@ class LdnApp(App[int]):
         try:
             store.set_state(**changes)
         except Exception as error:  # noqa: BLE001 - the reader must keep reading
-            self.notify(f"Could not save your reading position: {error}", severity="warning")
+            from .screens.palette import safe_line
+
+            self.notify(f"Could not save your reading position: {safe_line(str(error), None)}", severity="warning", markup=False)
 
     def remember_position(self, pane_id: str, slug: str, y: int) -> None:
         """Note where the reader is; written after a short pause (and on exit)."""
@@ -285,6 +310,17 @@ class LdnApp(App[int]):
     async def action_quit(self) -> None:
         self.flush_position(final=True)
         self.exit(0)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Run an action, unless the app is on its way out.
+
+        Keys typed right after ``q`` (``q`` then ``e``) would otherwise
+        push a screen the exiting app never composes, and its ``on_mount``
+        fails with a traceback (finding F25).
+        """
+        if self._exit:
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
 
     def on_unmount(self) -> None:
         if self._signals:
@@ -320,7 +356,12 @@ class LdnApp(App[int]):
             self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Every app action for the palette, each with its key.
+
+        Shown by :class:`~ldn_tui.screens.palette.AppCommands`, which
+        builds plain-text Content (never markup) from these strings.
+        Textual's generic Keys, Maximize and Screenshot are left out.
+        """
         reader = self.reader
         for number, pane in enumerate(self.library.panes, 1):
             key = f" (key {number})" if number <= 9 else ""
@@ -339,12 +380,17 @@ class LdnApp(App[int]):
             ("Next heading", "Jump to the next heading (key .)", "next_heading", None),
             ("Previous heading", "Jump to the previous heading (key ,)", "previous_heading", None),
             ("Next link", "Move to the next link (key tab)", "next_link", None),
+            ("Previous link", "Move to the previous link (key shift+tab)", "previous_link", None),
+            ("Top of the pane", "Jump to the top (key g)", "scroll_home", None),
+            ("End of the pane", "Jump to the end (key G)", "scroll_end", None),
             ("Help", "Every key (key ?)", "help", self),
         ]
         for title, help_text, action, target in commands:
             if target is None:
                 target = reader.view
             yield SystemCommand(title, help_text, partial(target.run_action, action))
+        yield SystemCommand("Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme)
+        yield SystemCommand("Quit", "Leave the app; your place is kept (key q)", self.action_quit)
 
     # -- stored data (widgets and screens ask; the app writes) ----------------------------
     def markers_for(self, pane_id: str) -> dict[str, str]:
@@ -378,7 +424,10 @@ class LdnApp(App[int]):
         return [(n, bool(n.slug) and n.slug not in order) for n in notes]
 
     def _store_error(self, error: Exception) -> None:
-        self.notify(str(error), title="Not saved", severity="error", timeout=10)
+        from .screens.palette import safe_line
+
+        # an error may quote a path or note text: never markup, never raw
+        self.notify(safe_line(str(error), None), title="Not saved", severity="error", timeout=10, markup=False)
 
     def toggle_bookmark(self, pane_id: str, slug: str, heading: str) -> None:
         """Bookmark the heading being read, or remove its bookmark."""
@@ -387,7 +436,9 @@ class LdnApp(App[int]):
         except Exception as error:  # noqa: BLE001 - StoreError and OSError alike
             self._store_error(error)
             return
-        self.notify(f"{'Bookmarked' if added else 'Bookmark removed'}: {heading}", timeout=3, markup=False)
+        from .screens.palette import safe_line
+
+        self.notify(f"{'Bookmarked' if added else 'Bookmark removed'}: {safe_line(heading)}", timeout=3, markup=False)
         self.refresh_views()
 
     def refresh_views(self) -> None:
@@ -459,13 +510,18 @@ class LdnApp(App[int]):
         self.push_screen(NotesScreen())
 
     # -- search -------------------------------------------------------------------
+    def ensure_search_index(self):
+        """The search index, built now if the background build has not
+        finished yet (so search and the palette never come up empty)."""
+        if self.search_index is None:
+            self.search_index = self._build_index()
+        return self.search_index
+
     def action_search(self) -> None:
         """Open the search-everything screen."""
         from .screens.search import SearchScreen
 
-        if self.search_index is None:
-            self.search_index = self._build_index()
-        self.push_screen(SearchScreen(self.search_index), self._search_done)
+        self.push_screen(SearchScreen(self.ensure_search_index()), self._search_done)
 
     def _search_done(self, result) -> None:
         if result is not None:
@@ -511,12 +567,22 @@ class LdnApp(App[int]):
             self.call_from_thread(self._ask_overwrite, request, error)
             return
         except ExportError as error:
-            self.call_from_thread(self.notify, str(error), title="Not exported", severity="error", timeout=10)
+            from .screens.palette import safe_line
+
+            message = safe_line(
+                str(error).replace("or try --scope notes or all", "or choose “Notes” or “Everything” under What to export"),
+                None,
+            )
+            self.call_from_thread(self.notify, message, title="Not exported", severity="error", timeout=10, markup=False)
             return
         except Exception as error:  # noqa: BLE001 - a store error: say it, keep going
-            self.call_from_thread(self.notify, str(error), title="Not exported", severity="error", timeout=10)
+            from .screens.palette import safe_line
+
+            self.call_from_thread(self.notify, safe_line(str(error), None), title="Not exported", severity="error", timeout=10, markup=False)
             return
-        self.call_from_thread(self.notify, f"Exported to {path}", title="Export written", timeout=15, markup=False)
+        from .screens.palette import safe_line
+
+        self.call_from_thread(self.notify, f"Exported to {safe_line(str(path), None)}", title="Export written", timeout=15, markup=False)
 
     def _ask_overwrite(self, request, error) -> None:
         from dataclasses import replace
@@ -527,7 +593,10 @@ class LdnApp(App[int]):
             if yes:
                 self.run_export(replace(request, force=True))
             else:
-                self.notify("Nothing was written.", timeout=4)
+                # back to the dialog, choices intact, to type another name (W8)
+                from .screens.export_dialog import ExportDialog
+
+                self.push_screen(ExportDialog.again(request), self._export_chosen)
 
         self.push_screen(ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer)
 

@@ -198,6 +198,10 @@ async def test_export_asks_before_replacing(app, tmp_path, monkeypatch):
                 await pilot.press("n")  # keep the old file
                 await settle(pilot)
                 assert first[0].read_text(encoding="utf-8") == "old"
+                # "Keep it" returns to the export dialog (W8): close it
+                assert type(ldn.screen).__name__ == "ExportDialog"
+                await pilot.press("escape")
+                await settle(pilot)
             else:
                 await pilot.press("y")  # replace
                 await settle(pilot)

@@ -470,9 +470,10 @@ async def test_https_link_opens_after_choosing_open(app, monkeypatch):
 
 def help_rows(screen: HelpScreen) -> set[tuple[str, str]]:
     """(keys, description) rows the help screen shows."""
-    table = next(w for w in screen.query(Static) if not isinstance(w, Label))
     console = Console(width=120, record=True, file=io.StringIO())
-    console.print(table.content)
+    for table in screen.query(Static):
+        if not isinstance(table, Label):
+            console.print(table.content)
     rows = set()
     for line in console.export_text().splitlines():
         parts = re.split(r"\s{2,}", line.strip())

@@ -15,6 +15,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from ..widgets.footer import KeysFooter
+from .palette import safe_line
+
 NOTICE_TEXT = (
     "ldn-tui is for education only. It is not medical advice.\n\n"
     "Low dose naltrexone (LDN) is an off-label use of a prescription medicine. "
@@ -66,13 +69,16 @@ class ConfirmDialog(ModalScreen[bool]):
 class LinkDialog(ModalScreen[str | None]):
     """Ask before leaving the app for a web address.
 
-    Dismisses with ``"open"``, ``"copy"`` or None.
+    Dismisses with ``"open"``, ``"copy"`` or None. Its buttons stay on
+    screen from 40x12 up (docked under the text, which scrolls).
     """
 
     BINDINGS = [
-        Binding("o", "choose('open')", "Open in browser"),
-        Binding("c", "choose('copy')", "Copy address"),
+        Binding("o", "choose('open')", "Open"),
+        Binding("c", "choose('copy')", "Copy"),
         Binding("escape", "choose(None)", "Cancel"),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
     ]
 
     def __init__(self, url: str) -> None:
@@ -80,13 +86,15 @@ class LinkDialog(ModalScreen[str | None]):
         self.url = url
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog link"):
             yield Label("This link leaves the app:", classes="dialog-title")
-            yield Static(Text(self.url), classes="dialog-url")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Open in browser (o)", id="open", variant="primary")
-                yield Button("Copy address (c)", id="copy")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Open in browser (o)", id="open", variant="primary", compact=True)
+                yield Button("Copy address (c)", id="copy", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(Text(safe_line(self.url, None)), classes="dialog-url")
+        yield KeysFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None if event.button.id == "cancel" else event.button.id)
@@ -96,20 +104,68 @@ class LinkDialog(ModalScreen[str | None]):
 
 
 class NoticeScreen(ModalScreen[bool]):
-    """The first-start notice: educational only, talk to a clinician."""
+    """The first-start notice: educational only, talk to a clinician.
 
-    BINDINGS = [Binding("enter,escape,space", "accept", "I understand")]
+    ``enter``, ``space`` and ``escape`` accept it (dismiss with True);
+    ``q`` quits, as the footer says (the notice shows again next time). Its
+    button is docked under the text, which scrolls, so it is on screen from
+    40x12 up (finding E1).
+    """
+
+    BINDINGS = [
+        Binding("enter,escape,space", "accept", "I understand", key_display="enter"),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+        Binding("down,j", "scroll(1)", "Scroll", show=False),
+        Binding("up,k", "scroll(-1)", "Scroll", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog notice"):
             yield Label("Before you start", classes="dialog-title")
-            with VerticalScroll(classes="notice-body"):
-                yield Static(NOTICE_TEXT)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("I understand (enter)", id="accept", variant="primary")
+                yield Button("I understand (enter)", id="accept", variant="primary", compact=True)
+            with VerticalScroll(classes="dialog-body notice-body"):
+                yield Static(NOTICE_TEXT)
+        yield KeysFooter()
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll the notice text (the button keeps the focus)."""
+        self.query_one(".notice-body", VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(True)
 
     def action_accept(self) -> None:
         self.dismiss(True)
+
+
+class MessageDialog(ModalScreen[None]):
+    """Something the reader must not miss (a damaged notes file and where
+    its backup is). ``enter``, ``space`` or ``escape`` close it."""
+
+    BINDINGS = [
+        Binding("enter,escape,space", "close", "OK", key_display="enter"),
+        Binding("question_mark,f1", "app.help", "Help", key_display="?"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog message"):
+            yield Label(Text(safe_line(self.title_text)), classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK (enter)", id="ok", variant="primary", compact=True)
+            with VerticalScroll(classes="dialog-body"):
+                yield Static(Text(safe_line(self.message, None)), classes="dialog-message")
+        yield KeysFooter()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

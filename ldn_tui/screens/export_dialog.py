@@ -15,11 +15,12 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from ..export import FORMATS, PAPERS, SCOPES, ExportRequest, default_filename
+from ..widgets.footer import KeysFooter
 
 
 class ChoiceSet(RadioSet, inherit_bindings=False):
@@ -75,10 +76,14 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         max-width: 100%;
         height: auto;
         max-height: 100%;
-        overflow-y: auto;
+        margin-bottom: 1;
         padding: 0 1;
-        border: thick $primary;
+        border: round $accent;
+        border-title-color: $text-accent;
         background: $panel;
+    }
+    ExportDialog #export-choices {
+        height: auto;
     }
     ExportDialog #export-title {
         text-style: bold;
@@ -109,11 +114,13 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #export-error.-shown {
         display: block;
     }
+    /* docked, so Export and Cancel stay on screen at 40x12 (E2); the
+       choices above them scroll */
     ExportDialog #export-buttons {
+        dock: bottom;
         height: auto;
         width: 100%;
         align-horizontal: right;
-        margin-top: 1;
     }
     ExportDialog #export-buttons Button {
         margin-left: 2;
@@ -121,8 +128,10 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     """
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("enter", "export", "Export"),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("f1", "app.help", "Help"),
+        Binding("ctrl+q", "app.quit", "Quit"),
     ]
 
     def __init__(
@@ -151,43 +160,68 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         self.today = today
         self._format = self.initial_format
         self.initial_paper = paper if paper in PAPERS else "a4"
+        self._restore: tuple[str, str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export-dialog"):
-            yield Label("Export bookmarks and notes", id="export-title")
-            yield Label("Format", classes="export-label")
-            yield ChoiceSet(
-                {key: f"{label} (.{ext})" for key, (ext, label) in FORMATS.items()},
-                self.initial_format,
-                id="export-format",
-            )
-            yield Label("Paper size (PDF)", classes="export-label -pdf-only")
-            yield ChoiceSet(PAPERS, self.initial_paper, id="export-paper").add_class("-pdf-only")
-            yield Checkbox(
-                "For Microsoft Excel (adds a byte-order mark so accents show right)",
-                id="export-excel", classes="-csv-only", compact=True,
-            )
-            yield Label("What to export", classes="export-label")
-            yield ChoiceSet(SCOPES, self.initial_scope, id="export-scope")
-            yield Label("Save to", classes="export-label")
-            yield Input(
-                str(self.directory / default_filename(self.initial_format, self.today)),
-                id="export-path",
-                select_on_focus=False,
-            )
-            yield Static("", id="export-error", markup=False)
+        with Vertical(id="export-dialog") as dialog:
+            dialog.border_title = "Export bookmarks and notes"
             with Horizontal(id="export-buttons"):
-                yield Button("Export", id="export-ok", variant="primary")
-                yield Button("Cancel", id="export-cancel")
+                yield Button("Export", id="export-ok", variant="primary", compact=True)
+                yield Button("Cancel", id="export-cancel", compact=True)
+            with VerticalScroll(id="export-choices"):
+                yield from self._choices()
+        yield KeysFooter()
+
+    def _choices(self) -> ComposeResult:
+        yield Label("↑↓ choose · tab next field · enter export", id="export-title")
+        yield Label("Format", classes="export-label")
+        yield ChoiceSet(
+            {key: f"{label} (.{ext})" for key, (ext, label) in FORMATS.items()},
+            self.initial_format,
+            id="export-format",
+        )
+        yield Label("Paper size (PDF)", classes="export-label -pdf-only")
+        yield ChoiceSet(PAPERS, self.initial_paper, id="export-paper").add_class("-pdf-only")
+        yield Checkbox(
+            "For Microsoft Excel (adds a byte-order mark so accents show right)",
+            id="export-excel", classes="-csv-only", compact=True,
+        )
+        yield Label("What to export", classes="export-label")
+        yield ChoiceSet(SCOPES, self.initial_scope, id="export-scope")
+        yield Label("Save to", classes="export-label")
+        yield Input(
+            str(self.directory / default_filename(self.initial_format, self.today)),
+            id="export-path",
+            select_on_focus=False,
+        )
+        yield Static("", id="export-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#export-format", ChoiceSet).focus()
         self._show_options(self.initial_format)
+        if self._restore is not None:
+            format, scope, path = self._restore
+            self.query_one("#export-format", ChoiceSet).choose(format)
+            self.query_one("#export-scope", ChoiceSet).choose(scope)
+            self._format = format
+            self._show_options(format)
+            field = self.query_one("#export-path", Input)
+            field.value = path
+            field.cursor_position = len(path)
+            field.focus()
 
     def _show_options(self, fmt: str) -> None:
         """Show the paper size only for PDF and the Excel choice only for CSV."""
         self.set_class(fmt == "pdf", "-pdf")
         self.set_class(fmt == "csv", "-csv")
+
+    @classmethod
+    def again(cls, request: ExportRequest, directory: Path | None = None) -> ExportDialog:
+        """The dialog reopened with ``request``'s choices (after "Keep it" in
+        the replace prompt), the path field focused to type another name."""
+        dialog = cls(format=request.format, scope=request.scope, directory=directory, paper=request.paper)
+        dialog._restore = (request.format, request.scope, str(request.path))
+        return dialog
 
     @on(RadioSet.Changed, "#export-format")
     def _format_changed(self) -> None:

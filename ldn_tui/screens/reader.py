@@ -15,10 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from ..history import History, Location
 from ..widgets.document_view import DocumentView
+from ..widgets.footer import KeysFooter
 from ..widgets.sidebars import PaneList, TableOfContents
 
 # The find bar and notes panel are imported when first used (start-up time),
@@ -40,14 +40,18 @@ class ReaderScreen(Screen):
         Binding("left_square_bracket,alt+left", "back", "Back", show=False),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False),
         Binding("slash", "find", "Find"),
-        Binding("s", "search", "Search", show=False),
+        # n means "next match" while a find is active, else "write a note":
+        # two bindings, and check_action hides the one that does not apply,
+        # so the footer and help say which (finding W5).
+        Binding("n", "next_match", "Next match"),
+        Binding("N", "previous_match", "Previous match"),
+        Binding("escape", "close_find", "Close find"),
+        Binding("s", "search", "Search"),
         Binding("b", "bookmark", "Bookmark"),
-        Binding("n", "note_or_next", "Note"),
-        Binding("N", "previous_match", "Previous match", show=False),
-        Binding("m", "notes_screen", "Bookmarks & notes", show=False),
-        Binding("p", "toggle_notes_panel", "Notes panel", show=False),
-        Binding("e", "export", "Export", show=False),
-        Binding("escape", "close_find", "Close find", show=False),
+        Binding("n", "note", "Note"),
+        Binding("m", "notes_screen", "Notes"),
+        Binding("p", "toggle_notes_panel", "Panel"),
+        Binding("e", "export", "Export"),
     ]
 
     show_toc: var[bool] = var(False)
@@ -83,7 +87,17 @@ class ReaderScreen(Screen):
             yield PaneList(library.panes, id="panes")
             with Vertical(id="centre"):
                 yield DocumentView(id="document")
-        yield Footer()
+        yield KeysFooter()
+
+    def on_screen_suspend(self) -> None:
+        # Under a dialog the reader's keys do nothing: hide them (each dialog
+        # shows its own keys) so the footer never lies.
+        for footer in self.query(KeysFooter):
+            footer.display = False
+
+    def on_screen_resume(self) -> None:
+        for footer in self.query(KeysFooter):
+            footer.display = True
 
     def _find_bar(self):
         """The find bar, mounted on first use (await :meth:`_mounted_find_bar`
@@ -247,8 +261,11 @@ class ReaderScreen(Screen):
             return True if self.history.can_back else None
         if action == "forward":
             return True if self.history.can_forward else None
-        if action in ("close_find", "previous_match"):
-            return True if self.view.find_query else None
+        if action in ("close_find", "previous_match", "next_match"):
+            # hidden (not just greyed) when no find is active
+            return True if self.view.find_query else False
+        if action == "note":
+            return False if self.view.find_query else True
         return True
 
     @on(PaneList.Chosen)
@@ -325,6 +342,8 @@ class ReaderScreen(Screen):
     def _update_find_count(self) -> None:
         view = self.view
         self._find_bar().set_count(view.match_index + 1, len(view.matches), view.find_query)
+        # n, N and escape change meaning with the find: redraw the footer
+        self.refresh_bindings()
 
     def on_find_bar_changed(self, event) -> None:
         """FindBar.Changed: the query changed."""
@@ -349,6 +368,7 @@ class ReaderScreen(Screen):
     def on_find_bar_closed(self) -> None:
         self.view.clear_find()
         self.view.focus()
+        self.refresh_bindings()
 
     def action_close_find(self) -> None:
         self._find_bar().action_close()
@@ -363,11 +383,17 @@ class ReaderScreen(Screen):
         self.view.focus()
 
     def action_note_or_next(self) -> None:
+        """``n``'s old single action (kept for callers): next match while
+        finding, else write a note."""
+        if self.view.find_query:
+            self.action_next_match()
+        else:
+            self.action_note()
+
+    def action_next_match(self) -> None:
         if self.view.find_query:
             self.view.next_match()
             self._update_find_count()
-        else:
-            self.action_note()
 
     def action_previous_match(self) -> None:
         if self.view.find_query:

@@ -32,6 +32,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..search import SearchIndex, SearchResult, find_matches
+from ..widgets.footer import KeysFooter
+from .palette import plain, safe_line, styled_ranges
 
 #: How each kind of result is labelled in a row.
 KIND_LABELS: dict[str, str] = {
@@ -64,17 +66,27 @@ def result_row(
     """A two-line row: place and kind, then the snippet with matches styled.
 
     Styles are passed in (the screen reads them from CSS component classes).
-    All text is appended as plain text: nothing is parsed as markup.
+    All text is appended as plain text: nothing is parsed as markup, and
+    every piece passes through :func:`~ldn_tui.screens.palette.safe_line`
+    first, so a note's escape sequences (OSC 52, a title change, a clear
+    screen) are shown as symbols, never sent to the terminal (finding F1).
     """
     text = Text(no_wrap=True, overflow="ellipsis", end="")
-    text.append(result_place(result), style=place)
+    text.append(safe_line(result_place(result)), style=place)
     text.append("  ")
-    text.append(KIND_LABELS.get(result.kind, result.kind), style=kind)
+    text.append(safe_line(KIND_LABELS.get(result.kind, result.kind)), style=kind)
     text.append("\n")
-    offset = len(text.plain)
-    text.append(result.snippet)
-    for start, end in result.ranges:
-        text.stylize(match, offset + start, offset + end)
+    # Piece by piece, so the match ranges still fit after control
+    # characters became (possibly longer) visible symbols.
+    snippet = result.snippet
+    at = 0
+    for start, end in sorted(result.ranges):
+        if start < at or end > len(snippet):
+            continue
+        text.append(safe_line(snippet[at:start], None))
+        text.append(safe_line(snippet[start:end], None), style=match)
+        at = end
+    text.append(safe_line(snippet[at:], None))
     return text
 
 
@@ -195,6 +207,7 @@ class SearchScreen(ModalScreen[SearchResult | None]):
             yield Static(Text(EMPTY_HINT), id="search-message")
             yield SearchResults(id="search-results", markup=False)
             yield Static(Text("↑↓ move · Enter open · Esc close"), id="search-keys")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -236,12 +249,12 @@ class SearchScreen(ModalScreen[SearchResult | None]):
         """The message for a query that found nothing, with suggestions."""
         text = Text()
         text.append("No results for “")
-        text.append(query.strip())
+        text.append(safe_line(query.strip()))
         text.append("”.")
         suggestions = self.index.suggest(query)
         if suggestions:
             text.append(" Did you mean: ")
-            text.append(", ".join(suggestions))
+            text.append(safe_line(", ".join(suggestions)))
             text.append("?")
         else:
             text.append(" Try fewer words, or the start of a word.")
@@ -280,23 +293,27 @@ class SearchProvider(Provider):
     """
 
     async def search(self, query: str) -> Hits:
-        index: SearchIndex | None = getattr(self.app, "search_index", None)
         opener = getattr(self.app, "open_search_result", None)
-        if index is None or opener is None or not query.strip():
+        if opener is None or not query.strip():
+            return
+        # Build the index now if the background build has not finished, so
+        # the same word always finds the same content (finding W9).
+        ensure = getattr(self.app, "ensure_search_index", None)
+        index: SearchIndex | None = ensure() if ensure else getattr(self.app, "search_index", None)
+        if index is None:
             return
         results = index.search(query, limit=20)
         for rank, result in enumerate(results):
-            title = f"{result_place(result)} ({KIND_LABELS.get(result.kind, result.kind)})"
-            display = Text(title)
-            if self.match_style is not None:
-                for term in result.terms:
-                    for start, end in find_matches(title, term):
-                        display.stylize(self.match_style, start, end)
+            # Content built from plain, terminal-safe text: a Textual Style
+            # cannot go into a Rich Text (findings C1/F2), and a help string
+            # would be parsed as markup (F3).
+            title = safe_line(f"{result_place(result)} ({KIND_LABELS.get(result.kind, result.kind)})")
+            ranges = [span for term in result.terms if term for span in find_matches(title, term)]
             yield Hit(
                 # keep the index's order; palette scores run 0..1
                 score=0.9 * (1.0 - rank / (len(results) + 1)),
-                match_display=display,
+                match_display=styled_ranges(title, ranges, self.match_style),
                 command=partial(opener, result),
                 text=title,
-                help=result.snippet,
+                help=plain(result.snippet),  # type: ignore[arg-type]  # Content passes through from_markup
             )

@@ -18,11 +18,12 @@ class FindBar(Horizontal):
     """An input and a ``3/14`` counter."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close find", show=False),
+        # shown in the footer while typing in the bar (n/N type letters here)
+        Binding("down", "next", "Next", key_display="↓"),
+        Binding("up", "previous", "Previous", key_display="↑"),
+        Binding("tab", "submit", "To the pane"),
+        Binding("escape", "close", "Close find"),
         Binding("shift+enter", "previous", "Previous match", show=False),
-        Binding("tab", "submit", "Back to the pane", show=False),
-        Binding("down", "next", "Next match", show=False),
-        Binding("up", "previous", "Previous match", show=False),
     ]
 
     class Changed(Message):

@@ -30,7 +30,18 @@ def _toc_label(marker: str, level: int, text: str) -> Table:
 
 
 class _Chooser(OptionList):
-    """An OptionList whose entries are ids; picking one posts ``Chosen``."""
+    """An OptionList whose entries are ids; picking one posts ``Chosen``.
+
+    ``j``/``k`` move like the arrows, ``g``/``G`` jump to the first and
+    last entry (as in the pane itself).
+    """
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "first", "First", show=False),
+        Binding("G", "last", "Last", show=False),
+    ]
 
     class Chosen(Message):
         """The reader picked an entry (``value`` is its id)."""
@@ -67,15 +78,27 @@ class PaneList(_Chooser):
             return self.value
 
     def __init__(self, panes: tuple[PaneMeta, ...], **kwargs) -> None:
-        options = []
-        for number, pane in enumerate(panes, 1):
-            label = Text(f"{number if number <= 9 else ' '} ", style="dim")
-            label.append(pane.title)
-            options.append(Option(label, id=pane.id))
-        super().__init__(*options, **kwargs)
+        self.panes = panes
+        #: the pane being read (marked ``▶``)
+        self.current = ""
+        super().__init__(*(Option(self._label(n, pane), id=pane.id) for n, pane in enumerate(panes, 1)), **kwargs)
+
+    def _label(self, number: int, pane: PaneMeta) -> Text:
+        """``▶ 3 Dosing`` for the pane being read (bold), ``  3 Dosing`` else:
+        the current pane is marked by a symbol and weight, not by a colour
+        alone (its highlight background comes from the stylesheet)."""
+        current = pane.id == self.current
+        label = Text("▶ " if current else "  ", style="bold" if current else "")
+        label.append(f"{number if number <= 9 else ' '} ", style="bold" if current else "dim")
+        label.append(pane.title, style="bold" if current else "")
+        return label
 
     def select_pane(self, pane_id: str) -> None:
-        """Highlight ``pane_id`` without posting Chosen."""
+        """Mark and highlight ``pane_id`` without posting Chosen."""
+        previous, self.current = self.current, pane_id
+        for number, pane in enumerate(self.panes, 1):
+            if pane.id in (previous, pane_id):
+                self.replace_option_prompt(pane.id, self._label(number, pane))
         self.highlight_id(pane_id)
 
 
