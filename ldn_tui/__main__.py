@@ -1,5 +1,5 @@
-"""Command line: ``ldn-tui`` runs the app; ``check``, ``export`` and ``import``
-work without starting the interface.
+"""Command line: ``ldn-tui`` runs the app (``serve``: in a browser); ``check``,
+``export``, ``import``, ``show`` and ``search`` work without the interface.
 
 Textual is imported only when the app actually runs, so ``check`` and
 ``export`` stay fast and usable in scripts.
@@ -62,8 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate a content directory (exit 1 and 'path:line: problem' lines when it has problems)",
     )
     from .cli_export import add_export_commands
+    from .cli_reach import add_reach_commands
 
     add_export_commands(commands, [common, data])
+    add_reach_commands(commands, common, data)
     return parser
 
 
@@ -134,6 +136,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(content)
     if command == "run":
         return run_app(content, data)
+    if command in ("show", "search", "serve"):
+        from . import cli_reach
+
+        if command == "show":
+            return cli_reach.run_show(args, content)
+        if command == "search":
+            return cli_reach.run_search(args, content, data)
+        return cli_reach.run_serve(args, content, data)
     from .cli_export import run_export_command
 
     return run_export_command(args, content, data)
