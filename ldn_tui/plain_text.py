@@ -287,7 +287,10 @@ def search_hits(results: Iterable, width: int = DEFAULT_WIDTH) -> str:
             place = f"{place} ({kind})"
         lines = textwrap.wrap(place, width=width, subsequent_indent="  ", break_long_words=False,
                               break_on_hyphens=False)
-        lines += textwrap.wrap(_one(result.snippet), width=width, initial_indent="  ", subsequent_indent="  ",
+        snippet = _one(result.snippet)
+        if snippet.strip() in (heading, _one(result.pane_title)):
+            snippet = ""  # a heading hit: its snippet is the heading again
+        lines += textwrap.wrap(snippet, width=width, initial_indent="  ", subsequent_indent="  ",
                                break_long_words=False, break_on_hyphens=False)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
