@@ -224,3 +224,8 @@ def run_serve(args: argparse.Namespace, content: Path, data: Path) -> int:
     except OSError as error:
         return _fail(f"cannot listen on {shown}:{args.port}: {error.strerror or error}")
     return 0
+
+
+#: What the app's "no terminal" error should add (the check itself lives in
+#: ``__main__``): the ways in that need no terminal.
+NO_TERMINAL_HINT = "for plain text try 'ldn-tui show' and 'ldn-tui search'; for a browser, 'ldn-tui serve'"
