@@ -1,5 +1,5 @@
-"""Command line: ``ldn-tui`` runs the app; ``check``, ``export`` and ``import``
-work without starting the interface.
+"""Command line: ``ldn-tui`` runs the app (``serve``: in a browser); ``check``,
+``export``, ``import``, ``show`` and ``search`` work without the interface.
 
 Textual is imported only when the app actually runs, so ``check`` and
 ``export`` stay fast and usable in scripts.
@@ -7,6 +7,7 @@ Textual is imported only when the app actually runs, so ``check`` and
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,8 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="validate a content directory (exit 1 and 'path:line: problem' lines when it has problems)",
     )
     from .cli_export import add_export_commands
+    from .cli_reach import add_reach_commands
 
     add_export_commands(commands, [common, data])
+    add_reach_commands(commands, common, data)
     return parser
 
 
@@ -116,7 +119,7 @@ def _run_app(content: Path, data: Path) -> int:
     if missing:
         print(
             f"ldn-tui: needs a terminal, but {missing} is not one; for plain text, "
-            "use 'ldn-tui export --format md -o -'",
+            "use 'ldn-tui show' or 'ldn-tui search QUERY'",
             file=sys.stderr,
         )
         return 2
@@ -134,7 +137,11 @@ def not_a_terminal() -> str | None:
     output. Without a terminal on both (cron, ``</dev/null``, ``| cat``)
     Textual writes escape codes into a file or pipe and waits for keys that
     never come, or draws at a made-up size; refusing at once is kinder.
+    Under ``ldn-tui serve`` the streams are pipes to textual-serve, which
+    names its driver in ``TEXTUAL_DRIVER``: that is a terminal of its own.
     """
+    if os.environ.get("TEXTUAL_DRIVER", "").endswith(":WebDriver"):
+        return None
     for name, stream in (("standard input", sys.stdin), ("standard output", sys.stdout)):
         try:
             if stream is None or not stream.isatty():
@@ -167,6 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(content)
     if command == "run":
         return run_app(content, data)
+    if command in ("show", "search", "serve"):
+        from . import cli_reach
+
+        if command == "show":
+            return cli_reach.run_show(args, content)
+        if command == "search":
+            return cli_reach.run_search(args, content, data)
+        return cli_reach.run_serve(args, content, data)
     from .cli_export import run_export_command
 
     return run_export_command(args, content, data)

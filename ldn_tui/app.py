@@ -562,6 +562,12 @@ class LdnApp(App[int]):
 
         try:
             bookmarks, notes, state = self._need_store().snapshot()
+            if self.is_web:  # `ldn-tui serve`: the browser downloads it, nothing lands on the server
+                from .web_export import deliver_export
+
+                name = deliver_export(self, request, self.library, bookmarks, notes, state)
+                self.call_from_thread(self.notify, f"Sent {name} to your browser's downloads.", title="Export", markup=False)
+                return
             path = write_export(request, self.library, bookmarks, notes, state)
         except DestinationExists as error:
             self.call_from_thread(self._ask_overwrite, request, error)

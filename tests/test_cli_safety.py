@@ -41,7 +41,7 @@ def _check(result: subprocess.CompletedProcess, stdout: bytes, which: str, start
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("ldn-tui: needs a terminal")
     assert which in lines[0]
-    assert "ldn-tui export --format md -o -" in lines[0]
+    assert "ldn-tui show" in lines[0]
     assert b"\x1b" not in stdout and b"\x1b" not in result.stderr
 
 

@@ -41,6 +41,7 @@ DOMAIN = [
     "ldn_tui.doc_cache",
     "ldn_tui.startup",
     "ldn_tui.drafts",
+    "ldn_tui.plain_text",
 ]
 
 
@@ -105,3 +106,20 @@ def test_loading_and_checking_content_imports_no_textual(tmp_path: Path):
         tmp_path,
     )
     assert found == {"code": 0, "textual": False}
+
+
+def test_show_and_search_import_no_textual(tmp_path: Path):
+    """``ldn-tui show`` and ``ldn-tui search`` print plain text without the interface."""
+    found = run_python(
+        f"""
+        import contextlib, io, json, sys
+        from ldn_tui.__main__ import main
+        with contextlib.redirect_stdout(io.StringIO()) as out:
+            show = main(["show", "alpha", "--content", {str(FIXTURE_CONTENT)!r}])
+            search = main(["search", "alpha", "--content", {str(FIXTURE_CONTENT)!r}])
+        print(json.dumps({{"codes": [show, search], "textual": "textual" in sys.modules,
+                           "rich": "rich" in sys.modules}}))
+        """,
+        tmp_path,
+    )
+    assert found == {"codes": [0, 0], "textual": False, "rich": False}
