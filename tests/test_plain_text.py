@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from ldn_tui.__main__ import main
-from ldn_tui.content import load_library
+from ldn_tui.content import ContentError, load_library
 from ldn_tui.paths import bundled_content_dir
 from ldn_tui.plain_text import render, resolve
 
@@ -155,15 +155,23 @@ def test_too_narrow_width_is_refused(capsys):
     assert err.count("\n") == 1 and "--width" in err
 
 
-def test_control_characters_in_content_are_made_visible(fixture_content: Path):
-    """Content holding ESC, BEL and C1 controls prints them as visible symbols."""
+def test_control_characters_in_content_never_reach_the_output(fixture_content: Path):
+    """Content holding ESC, BEL and C1 controls is refused when it is loaded
+    (one line naming the file and line: finding F21), so ``show`` prints that
+    line on stderr and nothing on stdout; no control byte gets through."""
     page = fixture_content / "alpha.md"
     text = page.read_text()
     page.write_text(text + "\n\nEvil \x1b[31mred\x1b[0m bell\x07 csi\x9b2J tab\there.\n\n| A | B |\n|---|---|\n| \x1b]0;x\x07 | y |\n")
-    library = load_library(fixture_content)
-    out = render(library, resolve(library, ["alpha"]), 60)
-    assert not [c for c in out if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0]
-    assert "␛[31mred␛[0m bell␇" in out
+    with pytest.raises(ContentError, match=r"alpha\.md:\d+: control character ␛"):
+        load_library(fixture_content)
+    result = subprocess.run(
+        [sys.executable, "-m", "ldn_tui", "show", "alpha", "--content", str(fixture_content)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not [c for c in result.stderr if (ord(c) < 32 and c != "\n") or 0x7F <= ord(c) < 0xA0]
 
 
 def test_default_width_is_76_when_piped():
