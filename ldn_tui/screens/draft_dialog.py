@@ -17,11 +17,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from ..drafts import Draft, DraftError, left_behind, remove
 from ..textsafe import one_line, visible
+from .modal import Modal
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 PREVIEW = 600
 
 
-class DraftDialog(ModalScreen[str]):
+class DraftDialog(Modal[str]):
     """Ask what to do with one draft: ``"restore"``, ``"save"``,
     ``"discard"`` or ``"later"``. "Restore" has the focus, so a reflexive
     ``enter`` never destroys the text."""

@@ -40,10 +40,9 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import var
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from ..drafts import DRAFT_DELAY, Draft, DraftError
@@ -54,6 +53,7 @@ from ..models import Note
 from ..textsafe import one_line
 from .dialogs import ConfirmDialog
 from .key_order import after_keys
+from .modal import Modal
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -120,7 +120,7 @@ class SafeTextArea(TextArea):
         self.move_cursor(result.end_location)
 
 
-class UnsavedDialog(ModalScreen[str]):
+class UnsavedDialog(Modal[str]):
     """Ask what to do with unsaved changes: ``"save"``, ``"discard"`` or ``"keep"``.
 
     "Save and close" has the focus, so a reflexive ``enter`` keeps the text.
@@ -151,7 +151,7 @@ class UnsavedDialog(ModalScreen[str]):
         self.dismiss(choice)
 
 
-class NoteEditor(ModalScreen[None]):
+class NoteEditor(Modal[None]):
     """Edit the note on one heading (``note`` None: a new note).
 
     ``draft``: a draft left behind by an earlier session, restored into the
