@@ -26,7 +26,7 @@ def shipped():
 def burst(app, *keys: str) -> None:
     """Keys posted all at once, as a terminal delivers keys typed ahead."""
     for key in keys:
-        app.post_message(events.Key(key, {"enter": "\r", "escape": "\x1b"}.get(key, key)))
+        app.post_message(events.Key(key, {"enter": "\r", "escape": "\x1b", "question_mark": "?"}.get(key, key)))
 
 
 async def settle(pilot, rounds: int = 6) -> None:
@@ -70,3 +70,14 @@ async def test_a_double_escape_closes_only_the_top_dialog(shipped, tmp_path):
         await settle(pilot)
         assert answers == [False]
         assert isinstance(app.screen, HelpScreen), app.screen_stack
+
+
+@pytest.mark.parametrize("keys", [("e", "escape"), ("e", "escape", "e", "escape"), ("m", "escape", "s", "escape"), ("question_mark", "escape", "t")])
+async def test_a_dialog_closed_before_it_is_drawn_does_not_crash(shipped, tmp_path, keys):
+    app = create_app(shipped, seen_data_dir(tmp_path / "data"))
+    async with app.run_test(size=(40, 12)) as pilot:
+        await ready(pilot)
+        burst(app, *keys)
+        await settle(pilot, 12)
+        assert app._exception is None
+        assert app.is_running
