@@ -21,6 +21,7 @@ from textual.widgets import Button, Label, Static
 
 from ..drafts import Draft, DraftError, left_behind, remove
 from ..textsafe import one_line, visible
+from ..widgets.footer import KeysFooter
 from .modal import Modal
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class DraftDialog(Modal[str]):
                 yield Button("Save as note (s)", id="save")
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Later (esc)", id="later")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()

@@ -43,7 +43,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.reactive import var
-from textual.widgets import Button, Footer, Label, Static, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from ..drafts import DRAFT_DELAY, Draft, DraftError
 from ..drafts import new_path as new_draft_path
@@ -51,6 +51,7 @@ from ..drafts import remove as remove_draft
 from ..drafts import write as write_draft
 from ..models import Note
 from ..textsafe import one_line
+from ..widgets.footer import KeysFooter
 from .dialogs import ConfirmDialog
 from .key_order import after_keys
 from .modal import Modal
@@ -143,6 +144,7 @@ class UnsavedDialog(Modal[str]):
                 yield Button("Save and close (s)", id="save", variant="primary")
                 yield Button("Discard changes (d)", id="discard", variant="error")
                 yield Button("Keep editing (esc)", id="keep")
+        yield KeysFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "keep")
@@ -230,7 +232,7 @@ class NoteEditor(Modal[None]):
             yield Static(self._title(), classes="note-title")
             yield self._area
             yield Static("", id="note-status", classes="note-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _title(self) -> Text:
         pane = self.ldn.library.pane(self.pane_id)

@@ -23,11 +23,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..models import Bookmark, Note
 from ..textsafe import one_line, visible
+from ..widgets.footer import KeysFooter
 from .dialogs import ConfirmDialog
 from .modal import Modal
 
@@ -196,7 +197,7 @@ class NotesScreen(Modal[None]):
             )
             yield EntryList(id="notes-list")
             yield Static("", id="notes-count", classes="notes-count")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_entries()
