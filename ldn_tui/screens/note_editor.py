@@ -33,6 +33,8 @@ symbols when pasted, so what the reader sees is what is saved.
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -303,7 +305,11 @@ class NoteEditor(Modal[None]):
         self._draft_timer = None
         try:
             if self._has_unsaved() and self.text.strip():
-                draft = Draft(self.pane_id, self.slug, self.heading, self.note_id, self.base_updated, self.text)
+                # pid 0 once a signal is ending the app: its window is gone, so
+                # a start right after (while this process still shuts down)
+                # offers the draft at once instead of taking it for an open one.
+                pid = 0 if self._keep_as_draft else os.getpid()
+                draft = Draft(self.pane_id, self.slug, self.heading, self.note_id, self.base_updated, self.text, pid)
                 write_draft(self._draft_path, draft)
             else:
                 remove_draft(self._draft_path)
