@@ -349,6 +349,16 @@ class LdnApp(App[int]):
             ("App", [b for b in self.BINDINGS if isinstance(b, Binding)]),
         ]
 
+    def action_command_palette(self) -> None:
+        """Open the command palette (one that closes only once: see
+        :mod:`ldn_tui.screens.modal`)."""
+        from textual.command import CommandPalette
+
+        from .screens.modal import SafeCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

@@ -45,6 +45,8 @@ class Draft:
     ``note_id`` is None for a note that was never saved; ``base_updated``
     is the ``updated`` stamp of the note as the editor loaded it, so a
     later save can tell whether the note changed elsewhere meanwhile.
+    ``pid`` is the process whose editor holds it; 0 once a signal (the
+    window closed) is ending that process, so it is offered at once.
     """
 
     pane_id: str

@@ -19,13 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ldn_tui"
 #: import name -> distribution name, where they differ
-DISTRIBUTION = {"markdown_it": "markdown-it-py", "fpdf": "fpdf2", "fontTools": "fonttools"}
+DISTRIBUTION = {"markdown_it": "markdown-it-py", "fpdf": "fpdf2", "fontTools": "fonttools", "textual_serve": "textual-serve"}
+#: extras a reader may install (``ldn-tui[web]``); the test extra is not one
+READER_EXTRAS = ("web",)
 
 
 def _declared() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     out = {}
-    for spec in project["dependencies"]:
+    extras = project.get("optional-dependencies", {})
+    for spec in [*project["dependencies"], *(s for name in READER_EXTRAS for s in extras.get(name, []))]:
         name = re.match(r"[A-Za-z0-9_.-]+", spec).group().lower()
         out[name] = spec
     return out

@@ -12,10 +12,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from ..widgets.footer import KeysFooter
+from .modal import Modal
 from .palette import safe_line
 
 NOTICE_TEXT = (
@@ -28,7 +28,7 @@ NOTICE_TEXT = (
 )
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(Modal[bool]):
     """Ask a yes/no question. ``y`` yes, ``n``/``escape`` no; ``enter``
     presses the focused button.
 
@@ -66,7 +66,7 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(answer)
 
 
-class LinkDialog(ModalScreen[str | None]):
+class LinkDialog(Modal[str | None]):
     """Ask before leaving the app for a web address.
 
     Dismisses with ``"open"``, ``"copy"`` or None. Its buttons stay on
@@ -103,7 +103,7 @@ class LinkDialog(ModalScreen[str | None]):
         self.dismiss(choice)
 
 
-class NoticeScreen(ModalScreen[bool]):
+class NoticeScreen(Modal[bool]):
     """The first-start notice: educational only, talk to a clinician.
 
     ``enter``, ``space`` and ``escape`` accept it (dismiss with True);
@@ -140,7 +140,7 @@ class NoticeScreen(ModalScreen[bool]):
         self.dismiss(True)
 
 
-class MessageDialog(ModalScreen[None]):
+class MessageDialog(Modal[None]):
     """Something the reader must not miss (a damaged notes file and where
     its backup is). ``enter``, ``space`` or ``escape`` close it."""
 

@@ -17,11 +17,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from ..drafts import Draft, DraftError, left_behind, remove
 from ..textsafe import one_line, visible
+from ..widgets.footer import KeysFooter
+from .modal import Modal
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 PREVIEW = 600
 
 
-class DraftDialog(ModalScreen[str]):
+class DraftDialog(Modal[str]):
     """Ask what to do with one draft: ``"restore"``, ``"save"``,
     ``"discard"`` or ``"later"``. "Restore" has the focus, so a reflexive
     ``enter`` never destroys the text."""
@@ -64,6 +65,7 @@ class DraftDialog(ModalScreen[str]):
                 yield Button("Save as note (s)", id="save")
                 yield Button("Discard (d)", id="discard", variant="error")
                 yield Button("Later (esc)", id="later")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#restore", Button).focus()

@@ -16,11 +16,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+)
 
 from ..export import FORMATS, PAPERS, SCOPES, ExportRequest, default_filename
 from ..widgets.footer import KeysFooter
+from .modal import Modal
 
 
 class ChoiceSet(RadioSet, inherit_bindings=False):
@@ -63,7 +71,7 @@ class ChoiceSet(RadioSet, inherit_bindings=False):
         self.choose(self.keys[(index + step) % len(self.keys)])
 
 
-class ExportDialog(ModalScreen[ExportRequest | None]):
+class ExportDialog(Modal[ExportRequest | None]):
     """Ask what to export and where; dismiss with an ExportRequest or None."""
 
     DEFAULT_CSS = """

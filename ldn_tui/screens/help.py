@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ..widgets.footer import KeysFooter
+from .modal import Modal
 
 #: Keys handled by Textual itself that readers should know about.
 EXTRA_KEYS: list[tuple[str, list[tuple[str, str]]]] = [
@@ -44,7 +44,7 @@ def binding_rows(app, bindings: list[Binding]) -> list[tuple[str, str]]:
     return rows
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Modal[None]):
     """Lists every key by section.
 
     ``j``/``k``, ``g``/``G`` and the arrows scroll, instantly (no

@@ -33,6 +33,8 @@ symbols when pasted, so what the reader sees is what is saved.
 
 from __future__ import annotations
 
+import os
+
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,11 +42,10 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.reactive import var
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Label, Static, TextArea
+from textual.widgets import Button, Label, Static, TextArea
 
 from ..drafts import DRAFT_DELAY, Draft, DraftError
 from ..drafts import new_path as new_draft_path
@@ -52,8 +53,10 @@ from ..drafts import remove as remove_draft
 from ..drafts import write as write_draft
 from ..models import Note
 from ..textsafe import one_line
+from ..widgets.footer import KeysFooter
 from .dialogs import ConfirmDialog
 from .key_order import after_keys
+from .modal import Modal
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -120,7 +123,7 @@ class SafeTextArea(TextArea):
         self.move_cursor(result.end_location)
 
 
-class UnsavedDialog(ModalScreen[str]):
+class UnsavedDialog(Modal[str]):
     """Ask what to do with unsaved changes: ``"save"``, ``"discard"`` or ``"keep"``.
 
     "Save and close" has the focus, so a reflexive ``enter`` keeps the text.
@@ -143,6 +146,7 @@ class UnsavedDialog(ModalScreen[str]):
                 yield Button("Save and close (s)", id="save", variant="primary")
                 yield Button("Discard changes (d)", id="discard", variant="error")
                 yield Button("Keep editing (esc)", id="keep")
+        yield KeysFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id or "keep")
@@ -151,7 +155,7 @@ class UnsavedDialog(ModalScreen[str]):
         self.dismiss(choice)
 
 
-class NoteEditor(ModalScreen[None]):
+class NoteEditor(Modal[None]):
     """Edit the note on one heading (``note`` None: a new note).
 
     ``draft``: a draft left behind by an earlier session, restored into the
@@ -230,7 +234,7 @@ class NoteEditor(ModalScreen[None]):
             yield Static(self._title(), classes="note-title")
             yield self._area
             yield Static("", id="note-status", classes="note-status")
-        yield Footer()
+        yield KeysFooter()
 
     def _title(self) -> Text:
         pane = self.ldn.library.pane(self.pane_id)
@@ -301,7 +305,11 @@ class NoteEditor(ModalScreen[None]):
         self._draft_timer = None
         try:
             if self._has_unsaved() and self.text.strip():
-                draft = Draft(self.pane_id, self.slug, self.heading, self.note_id, self.base_updated, self.text)
+                # pid 0 once a signal is ending the app: its window is gone, so
+                # a start right after (while this process still shuts down)
+                # offers the draft at once instead of taking it for an open one.
+                pid = 0 if self._keep_as_draft else os.getpid()
+                draft = Draft(self.pane_id, self.slug, self.heading, self.note_id, self.base_updated, self.text, pid)
                 write_draft(self._draft_path, draft)
             else:
                 remove_draft(self._draft_path)

@@ -23,13 +23,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..models import Bookmark, Note
 from ..textsafe import one_line, visible
+from ..widgets.footer import KeysFooter
 from .dialogs import ConfirmDialog
+from .modal import Modal
 
 if TYPE_CHECKING:
     from ..app import LdnApp
@@ -155,7 +156,7 @@ class EntryList(OptionList):
 _LIST_KEYS = {"e", "d", "u", "slash", "space"}
 
 
-class NotesScreen(ModalScreen[None]):
+class NotesScreen(Modal[None]):
     """List, filter, open, edit and delete bookmarks and notes."""
 
     BINDINGS = [
@@ -196,7 +197,7 @@ class NotesScreen(ModalScreen[None]):
             )
             yield EntryList(id="notes-list")
             yield Static("", id="notes-count", classes="notes-count")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_entries()

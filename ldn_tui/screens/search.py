@@ -27,12 +27,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import Hit, Hits, Provider
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..search import SearchIndex, SearchResult, find_matches
 from ..widgets.footer import KeysFooter
+from .modal import Modal
 from .palette import plain, safe_line, styled_ranges
 
 #: How each kind of result is labelled in a row.
@@ -121,7 +121,7 @@ class SearchResults(OptionList):
         return result_row(result, *(self.part_style(name) for name in ("match", "kind", "place")))
 
 
-class SearchScreen(ModalScreen[SearchResult | None]):
+class SearchScreen(Modal[SearchResult | None]):
     """Search all panes, the glossary, references, notes and bookmarks.
 
     Type to search; ``down``/``up`` move through the results; ``enter`` opens

@@ -54,7 +54,9 @@ def close_editor(term: Terminal) -> bool:
 def quit_app(term: Terminal) -> None:
     term.keys("q")
     status = term.wait_exit()
-    assert status == 0, f"the app exited with {status}:\n{term.history_text()[-3000:]}"
+    history = term.history_text()
+    # None: tmux lost the status (see wait_exit); a crash still shows its traceback
+    assert status in (0, None) and "Traceback" not in history, f"the app exited with {status}:\n{history[-3000:]}"
 
 
 BURSTS = [

@@ -423,14 +423,19 @@ class Terminal:
         return last
 
     def wait_exit(self, timeout: float = 10.0) -> int | None:
+        """Wait for the program to end; its exit status, or None when tmux
+        did not record one (tmux 3.3a sometimes marks a pane dead without
+        ever filling ``pane_dead_status``: seen here with ``sh -c 'exit 3'``
+        too, so callers check the screen for a traceback instead)."""
         deadline = time.monotonic() + timeout
-        while not self.dead() or self.exit_status() is None:
+        while not self.dead():
             if time.monotonic() > deadline:
-                if self.dead():
-                    return None  # the tmux server itself is gone
                 raise AssertionError(f"the app did not exit; the screen was:\n{self.text()}")
             time.sleep(0.05)
-        return self.exit_status()
+        settle = time.monotonic() + 2.0
+        while (status := self.exit_status()) is None and time.monotonic() < settle:
+            time.sleep(0.05)
+        return status
 
     # -- writing ---------------------------------------------------------------
     def keys(self, *keys: str, delay: float = 0.0) -> None:

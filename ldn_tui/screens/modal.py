@@ -1,0 +1,44 @@
+"""The one base for ldn-tui's dialogs: a modal screen that closes once.
+
+Textual's :meth:`~textual.screen.Screen.dismiss` pops whatever screen is on
+top of the stack. A dialog whose ``enter`` or ``escape`` arrives twice in
+one burst (a double key press, a bouncing key, keys typed ahead) would call
+it twice: the second call closed the screen *under* the dialog, or, with
+only the reader left, ended the app with ``ScreenStackError`` (found by the
+seeded random-key run of the end-to-end tier). Here a dialog that is no
+longer the top screen ignores further dismissals.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual.await_complete import AwaitComplete
+from textual.command import CommandPalette
+from textual.screen import ModalScreen
+
+ResultType = TypeVar("ResultType")
+
+
+def _dismissed(screen) -> bool:
+    """Whether ``screen`` has already left the top of the stack."""
+    return not screen.is_attached or screen.app.screen is not screen
+
+
+class Modal(ModalScreen[ResultType]):
+    """A modal dialog that can be dismissed only once."""
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        if _dismissed(self):
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
+
+
+class SafeCommandPalette(CommandPalette):
+    """Textual's command palette, dismissed only once (two quick ``enter``
+    presses ran ``dismiss`` twice: textual/command.py, ``_select_or_command``)."""
+
+    def dismiss(self, result=None) -> AwaitComplete:
+        if _dismissed(self):
+            return AwaitComplete.nothing()
+        return super().dismiss(result)
