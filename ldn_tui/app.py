@@ -65,6 +65,9 @@ class LdnApp(App[int]):
 
     def __init__(self, library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> None:
         super().__init__()
+        # Reduced motion: every scroll (mouse wheel, lists, help, dialogs)
+        # lands at once; a sliding page is hard to follow with brain fog.
+        self.animation_level = "none"
         self.library = library
         self.data_dir = data_dir
         self.store = store
