@@ -69,17 +69,17 @@ class DocumentView(ScrollView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("shift+space", "page_up", "Page up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("full_stop", "next_heading", "Next heading", show=False),
-        Binding("comma", "previous_heading", "Previous heading", show=False),
-        Binding("tab", "next_link", "Next link", show=False),
-        Binding("shift+tab", "previous_link", "Previous link", show=False),
-        Binding("enter", "follow_focused_link", "Follow link", show=False),
+        Binding("j", "scroll_down", "Down", show=False, id="down"),
+        Binding("k", "scroll_up", "Up", show=False, id="up"),
+        Binding("space", "page_down", "Page down", show=False, id="page_down"),
+        Binding("shift+space", "page_up", "Page up", show=False, id="page_up"),
+        Binding("g", "scroll_home", "Top", show=False, id="top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="bottom"),
+        Binding("full_stop", "next_heading", "Next heading", show=False, id="next_heading"),
+        Binding("comma", "previous_heading", "Previous heading", show=False, id="previous_heading"),
+        Binding("tab", "next_link", "Next link", show=False, id="next_link"),
+        Binding("shift+tab", "previous_link", "Previous link", show=False, id="previous_link"),
+        Binding("enter", "follow_focused_link", "Follow link", show=False, id="follow_link"),
     ]
 
     class LinkActivated(Message):
