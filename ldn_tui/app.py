@@ -301,6 +301,14 @@ class LdnApp(App[int]):
     def _theme_changed(self, theme) -> None:
         self._write_state(theme=theme.name)
 
+    def action_change_theme(self) -> None:
+        """The palette's "Change theme": every theme, marked light or dark."""
+        from textual.command import CommandPalette
+
+        from .screens.palette import ThemeCommands
+
+        self.push_screen(CommandPalette(providers=[ThemeCommands], placeholder="Search for themes…"))
+
     def action_next_theme(self) -> None:
         """``T``: the next of the three plain themes (saved for next time)."""
         from .themes import label, next_theme

@@ -198,3 +198,24 @@ def test_where_prints_the_three_places(tmp_path, monkeypatch, capsys):
     assert f"data:    {tmp_path / 'd'}" in out
     assert f"config:  {tmp_path / 'cfg' / 'config.toml'}" in out
     assert "content: " in out
+
+
+async def test_change_theme_lists_every_theme_marked_light_or_dark(tmp_path):
+    """The palette's theme list names the three plain themes in words and
+    marks every other theme light or dark; choosing one applies it."""
+    from textual.command import CommandPalette
+
+    app = _app(tmp_path / "data")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        app.action_change_theme()
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, CommandPalette)
+        commands = [title for title, _help, _cb in app.screen._providers[0]._themes()]
+        assert commands[:3] == ["Calm dark", "Calm light", "High contrast"]
+        assert "nord (dark)" in commands and "solarized-light (light)" in commands
+        for title, _help, callback in app.screen._providers[0]._themes():
+            if title == "solarized-light (light)":
+                callback()
+        await pilot.pause()
+        assert app.theme == "solarized-light"
