@@ -219,3 +219,18 @@ async def test_change_theme_lists_every_theme_marked_light_or_dark(tmp_path):
                 callback()
         await pilot.pause()
         assert app.theme == "solarized-light"
+
+
+def test_readme_lists_every_binding_id():
+    """The README's keymap section names every id a keymap can use."""
+    from pathlib import Path
+
+    from ldn_tui.app import binding_ids
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Your keys (keymap)") :][:2500]
+    ids = binding_ids()
+    assert len(ids) >= 30
+    missing = [i for i in sorted(ids) if f"`{i}`" not in section and not i.startswith("pane")]
+    assert not missing, missing
+    assert "`pane1`–`pane9`" in section
