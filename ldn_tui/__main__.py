@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"ldn-tui {__version__}")
+    parser.add_argument(
+        "--where", action="store_true",
+        help="print where your notes, the settings file (keymap) and the content are, then exit",
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--content",
@@ -170,6 +174,13 @@ def main(argv: list[str] | None = None) -> int:
     content = content_dir(getattr(args, "content", None))
     data = data_dir(getattr(args, "data_dir", None))
     command = args.command or "run"
+    if args.where:
+        from .paths import config_file
+
+        print(f"data:    {_visible(str(data))}")
+        print(f"config:  {_visible(str(config_file()))}")
+        print(f"content: {_visible(str(content))}")
+        return 0
     if command == "check":
         return run_check(content)
     if command == "run":

@@ -21,6 +21,9 @@ from .models import Note
 from .screens.reader import ReaderScreen
 from .widgets.document_view import DocumentView
 
+#: The line widths ``w`` steps through (characters of text), then no limit.
+LINE_WIDTHS = (60, 76, 90)
+
 #: A calm default: muted colours, good contrast, easy on light-sensitive eyes.
 DEFAULT_THEME = "nord"
 #: How long the reading position waits before it is written (seconds).
@@ -59,12 +62,17 @@ class LdnApp(App[int]):
     SUB_TITLE = "Low dose naltrexone: what is known"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
     BINDINGS = [
-        Binding("question_mark,f1", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("T", "next_theme", "Theme", id="theme"),
+        Binding("w", "next_line_width", "Line width", show=False, id="line_width"),
     ]
 
     def __init__(self, library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> None:
         super().__init__()
+        # Reduced motion: every scroll (mouse wheel, lists, help, dialogs)
+        # lands at once; a sliding page is hard to follow with brain fog.
+        self.animation_level = "none"
         self.library = library
         self.data_dir = data_dir
         self.store = store
@@ -83,7 +91,12 @@ class LdnApp(App[int]):
         self.search_index = None
         #: the saved state the first frame is painted from
         self._saved = self._saved_state()
+        from . import themes
+
+        themes.register(self)
         self._use_theme(self._saved.get("theme") or DEFAULT_THEME)
+        #: what was wrong with the config file, shown once the app is up
+        self._config_problems = self._apply_keymap()
 
     # -- start and stop --------------------------------------------------------
     def get_driver_class(self):
@@ -116,6 +129,9 @@ class LdnApp(App[int]):
         saved = self._saved
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         pane, slug, y = self.library.panes[0].id, "", 0
+        width = saved.get("line_width")
+        if type(width) is int and (width == 0 or width in LINE_WIDTHS):
+            self.reader.view.line_width = width or None
         last = saved.get("last_pane")
         if last and self.library.pane(last):
             pane, slug, y = last, saved.get("last_slug", ""), int(saved.get("scroll_y", 0))
@@ -127,7 +143,13 @@ class LdnApp(App[int]):
         given, else read straight from the file (the store opens later)."""
         if self.store is not None:
             state = self.store.state()
-            return {"theme": state.theme, "last_pane": state.last_pane, "last_slug": state.last_slug, "scroll_y": state.scroll_y}
+            return {
+                "theme": state.theme,
+                "last_pane": state.last_pane,
+                "last_slug": state.last_slug,
+                "scroll_y": state.scroll_y,
+                "line_width": state.extra.get("line_width"),
+            }
         from .store_format import DB_NAME, peek_state
 
         return peek_state(self.data_dir / DB_NAME) or {}
@@ -157,6 +179,10 @@ class LdnApp(App[int]):
             self.set_timer(SETTLE_DELAY, startup.finish)
         state = self._open_store()
         self.reader.refresh_markers()
+        if self._config_problems:
+            from .screens.palette import safe_line
+        for problem in self._config_problems:
+            self.notify(safe_line(problem, None), title="Settings file", severity="warning", timeout=15, markup=False)
         self._watch_signals()
         if not state.notice_seen:
             from .screens.dialogs import NoticeScreen
@@ -275,6 +301,50 @@ class LdnApp(App[int]):
     def _theme_changed(self, theme) -> None:
         self._write_state(theme=theme.name)
 
+    def action_change_theme(self) -> None:
+        """The palette's "Change theme": every theme, marked light or dark."""
+        from textual.command import CommandPalette
+
+        from .screens.palette import ThemeCommands
+
+        self.push_screen(CommandPalette(providers=[ThemeCommands], placeholder="Search for themes…"))
+
+    def action_next_theme(self) -> None:
+        """``T``: the next of the three plain themes (saved for next time)."""
+        from .themes import label, next_theme
+
+        self.theme = next_theme(self.theme)
+        self.notify(f"Theme: {label(self.theme)} (T for the next; ctrl+p, Change theme, for all)", timeout=4, markup=False)
+
+    def action_next_line_width(self) -> None:
+        """``w``: the next line width (60, 76, 90 characters, no limit)."""
+        view = self.reader.view
+        widths = [*LINE_WIDTHS, None]
+        current = view.line_width if view.line_width in widths else LINE_WIDTHS[1]
+        self.set_line_width(widths[(widths.index(current) + 1) % len(widths)])
+
+    def set_line_width(self, characters: int | None) -> None:
+        """Cap the reading column at ``characters`` (None: no limit), say so
+        and keep it for next time."""
+        self.reader.view.set_line_width(characters)
+        self._write_state(line_width=characters or 0)
+        said = f"{characters} characters" if characters else "no limit (the full window)"
+        self.notify(f"Line width: {said} (w for the next)", timeout=4, markup=False)
+
+    def _apply_keymap(self) -> list[str]:
+        """Remap keys from ``[keymap]`` in the config file (see
+        :mod:`ldn_tui.keymap`); return the problems found, never raise."""
+        from .keymap import load_keymap
+        from .paths import config_file
+
+        try:
+            keymap, problems = load_keymap(config_file(), binding_ids())
+        except Exception as error:  # noqa: BLE001 - a settings file never stops the app
+            return [f"{config_file()}: could not use it ({error}); using the default keys."]
+        if keymap:
+            self.set_keymap(keymap)
+        return problems
+
     def _write_state(self, **changes) -> None:
         store = self._need_store()
         if store.read_only:
@@ -339,14 +409,15 @@ class LdnApp(App[int]):
         from .screens.note_editor import NoteEditor
         from .screens.notes import NotesScreen
 
-        reader = [b for b in ReaderScreen.BINDINGS if isinstance(b, Binding)]
+        keymap = self._keymap
+        reader = [_remapped(b, keymap) for b in ReaderScreen.BINDINGS if isinstance(b, Binding)]
         return [
             ("Panes and places", [b for b in reader if b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
-            ("Reading", [b for b in DocumentView.BINDINGS if isinstance(b, Binding)]),
+            ("Reading", [_remapped(b, keymap) for b in DocumentView.BINDINGS if isinstance(b, Binding)]),
             ("Find, bookmarks, notes", [b for b in reader if not b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
             ("Note editor", [b for b in NoteEditor.BINDINGS if isinstance(b, Binding)]),
             ("Bookmarks and notes screen (m)", [b for b in NotesScreen.BINDINGS if isinstance(b, Binding)]),
-            ("App", [b for b in self.BINDINGS if isinstance(b, Binding)]),
+            ("App", [_remapped(b, keymap) for b in self.BINDINGS if isinstance(b, Binding)]),
         ]
 
     def action_command_palette(self) -> None:
@@ -393,12 +464,16 @@ class LdnApp(App[int]):
             ("Previous link", "Move to the previous link (key shift+tab)", "previous_link", None),
             ("Top of the pane", "Jump to the top (key g)", "scroll_home", None),
             ("End of the pane", "Jump to the end (key G)", "scroll_end", None),
+            ("Next plain theme", "Calm dark, calm light or high contrast (key T)", "next_theme", self),
             ("Help", "Every key (key ?)", "help", self),
         ]
         for title, help_text, action, target in commands:
             if target is None:
                 target = reader.view
             yield SystemCommand(title, help_text, partial(target.run_action, action))
+        for width in (*LINE_WIDTHS, None):
+            said = f"{width} characters" if width else "no limit"
+            yield SystemCommand(f"Line width: {said}", "How wide the reading column may be (key w steps through them)", partial(self.set_line_width, width))
         yield SystemCommand("Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme)
         yield SystemCommand("Quit", "Leave the app; your place is kept (key q)", self.action_quit)
 
@@ -615,6 +690,24 @@ class LdnApp(App[int]):
                 self.push_screen(ExportDialog.again(request), self._export_chosen)
 
         self.push_screen(ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer)
+
+
+def binding_ids() -> set[str]:
+    """The ids of every key binding a keymap may remap."""
+    return {
+        b.id
+        for b in (*LdnApp.BINDINGS, *ReaderScreen.BINDINGS, *DocumentView.BINDINGS)
+        if isinstance(b, Binding) and b.id
+    }
+
+
+def _remapped(binding: Binding, keymap: dict[str, str]) -> Binding:
+    """``binding`` with the keys the reader's keymap gave it (for help)."""
+    if binding.id and binding.id in keymap:
+        from dataclasses import replace
+
+        return replace(binding, key=keymap[binding.id], key_display=None)
+    return binding
 
 
 def create_app(library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> LdnApp:

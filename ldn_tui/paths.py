@@ -50,3 +50,24 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+CONFIG_ENV = "LDN_TUI_CONFIG_DIR"
+#: The reader's settings file (its ``[keymap]`` table remaps keys).
+CONFIG_NAME = "config.toml"
+
+
+def config_dir() -> Path:
+    """The reader's config directory: ``$LDN_TUI_CONFIG_DIR``, else the
+    platform's user config directory (``~/.config/ldn-tui`` on Linux)."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    """The settings file: :data:`CONFIG_NAME` in :func:`config_dir`."""
+    return config_dir() / CONFIG_NAME

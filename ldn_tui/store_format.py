@@ -328,4 +328,6 @@ def peek_state(path: Path) -> dict[str, Any] | None:
     state = {f: doc[f] for f, types in STATE_TYPES.items() if f in doc and type(doc[f]) in types}
     if "scroll_y" in state:
         state["scroll_y"] = clamp_scroll(state["scroll_y"])
+    if type(doc.get("line_width")) is int:  # the first frame is drawn at it
+        state["line_width"] = doc["line_width"]
     return state

@@ -134,7 +134,7 @@ async def test_find_hint_fits_at_100_columns(tmp_path):
 
 
 async def test_line_length_is_capped_on_a_wide_terminal(tmp_path):
-    """At 200x60 lines stop at about 90 characters instead of 170."""
+    """At 200x60 lines stop at about 76 characters instead of 170."""
     from ldn_tui.widgets.document_view import MAX_WIDTH
 
     ldn = _shipped(tmp_path)

@@ -83,3 +83,38 @@ class AppCommands(Provider):
                     # Content passes through Content.from_markup unchanged
                     help=Content(help_text),  # type: ignore[arg-type]
                 )
+
+
+class ThemeCommands(Provider):
+    """Every theme for "Change theme", each marked light or dark (Textual's
+    own list gives bare names), the app's three plain ones by their names
+    in words first."""
+
+    def _themes(self) -> list[tuple[str, str, object]]:
+        from functools import partial
+
+        from ..themes import THEME_LABELS
+
+        def choose(name: str) -> None:
+            self.app.theme = name
+
+        themes = self.app.available_themes
+        names = [n for n in THEME_LABELS if n in themes] + sorted(n for n in themes if n not in THEME_LABELS)
+        rows = []
+        for name in names:
+            kind = "dark" if themes[name].dark else "light"
+            title = THEME_LABELS.get(name, f"{name} ({kind})")
+            rows.append((safe_line(title), f"A {kind} theme" + (", made for ldn-tui (key T)" if name in THEME_LABELS else ""), partial(choose, name)))
+        return rows
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._themes():
+            yield DiscoveryHit(Content(title), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._themes():
+            score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+            if score > 0:
+                ranges = [(offset, offset + 1) for offset in offsets if not title[offset].isspace()]
+                yield Hit(score, styled_ranges(title, ranges, matcher.match_style), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]

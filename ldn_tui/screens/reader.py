@@ -34,24 +34,24 @@ class ReaderScreen(Screen):
     """Read the panes with the keyboard."""
 
     BINDINGS = [
-        Binding("1", "pane(1)", "Panes", key_display="1-9"),
-        *[Binding(str(n), f"pane({n})", f"Pane {n}", show=False) for n in range(2, 10)],
-        Binding("t", "toggle_toc", "Contents"),
-        Binding("left_square_bracket,alt+left", "back", "Back", show=False),
-        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False),
-        Binding("slash", "find", "Find"),
+        Binding("1", "pane(1)", "Panes", key_display="1-9", id="pane1"),
+        *[Binding(str(n), f"pane({n})", f"Pane {n}", show=False, id=f"pane{n}") for n in range(2, 10)],
+        Binding("t", "toggle_toc", "Contents", id="contents"),
+        Binding("left_square_bracket,alt+left", "back", "Back", show=False, id="back"),
+        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="forward"),
+        Binding("slash", "find", "Find", id="find"),
         # n means "next match" while a find is active, else "write a note":
         # two bindings, and check_action hides the one that does not apply,
         # so the footer and help say which (finding W5).
-        Binding("n", "next_match", "Next match"),
-        Binding("N", "previous_match", "Previous match"),
-        Binding("escape", "close_find", "Close find"),
-        Binding("s", "search", "Search"),
-        Binding("b", "bookmark", "Bookmark"),
-        Binding("n", "note", "Note"),
-        Binding("m", "notes_screen", "Notes"),
-        Binding("p", "toggle_notes_panel", "Panel"),
-        Binding("e", "export", "Export"),
+        Binding("n", "next_match", "Next match", id="next_match"),
+        Binding("N", "previous_match", "Previous match", id="previous_match"),
+        Binding("escape", "close_find", "Close find", id="close_find"),
+        Binding("s", "search", "Search", id="search"),
+        Binding("b", "bookmark", "Bookmark", id="bookmark"),
+        Binding("n", "note", "Note", id="note"),
+        Binding("m", "notes_screen", "Notes", id="notes"),
+        Binding("p", "toggle_notes_panel", "Panel", id="notes_panel"),
+        Binding("e", "export", "Export", id="export"),
     ]
 
     show_toc: var[bool] = var(False)

@@ -27,9 +27,11 @@ from .render import GUTTER, IncrementalRender, Rendered, Styles, readable, rende
 
 Matcher = Callable[[str, str], list[tuple[int, int]]]
 
-#: The widest the page is rendered (gutter included): about 90 characters
-#: of text a line, a comfortable measure.
-MAX_WIDTH = 94
+#: Characters of text a line by default: about 76, a comfortable measure
+#: for tired eyes (the reader can choose another in settings).
+LINE_WIDTH = 76
+#: The widest the page is rendered by default (the gutter included).
+MAX_WIDTH = LINE_WIDTH + GUTTER
 
 #: Component classes that are lines, not text: faint on purpose.
 _DECORATION = frozenset({"document--rule", "document--table-border"})
@@ -67,17 +69,17 @@ class DocumentView(ScrollView, can_focus=True):
     }
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
-        Binding("space", "page_down", "Page down", show=False),
-        Binding("shift+space", "page_up", "Page up", show=False),
-        Binding("g", "scroll_home", "Top", show=False),
-        Binding("G", "scroll_end", "Bottom", show=False),
-        Binding("full_stop", "next_heading", "Next heading", show=False),
-        Binding("comma", "previous_heading", "Previous heading", show=False),
-        Binding("tab", "next_link", "Next link", show=False),
-        Binding("shift+tab", "previous_link", "Previous link", show=False),
-        Binding("enter", "follow_focused_link", "Follow link", show=False),
+        Binding("j", "scroll_down", "Down", show=False, id="down"),
+        Binding("k", "scroll_up", "Up", show=False, id="up"),
+        Binding("space", "page_down", "Page down", show=False, id="page_down"),
+        Binding("shift+space", "page_up", "Page up", show=False, id="page_up"),
+        Binding("g", "scroll_home", "Top", show=False, id="top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="bottom"),
+        Binding("full_stop", "next_heading", "Next heading", show=False, id="next_heading"),
+        Binding("comma", "previous_heading", "Previous heading", show=False, id="previous_heading"),
+        Binding("tab", "next_link", "Next link", show=False, id="next_link"),
+        Binding("shift+tab", "previous_link", "Previous link", show=False, id="previous_link"),
+        Binding("enter", "follow_focused_link", "Follow link", show=False, id="follow_link"),
     ]
 
     class LinkActivated(Message):
@@ -119,6 +121,8 @@ class DocumentView(ScrollView, can_focus=True):
         #: the content width the current rendering was asked for
         self._rendered_for = 0
         self._component_cache: dict[str, Style] = {}
+        #: characters of text a line at most (None: the view's full width)
+        self.line_width: int | None = LINE_WIDTH
 
     # -- content -----------------------------------------------------------
     def show(
@@ -187,9 +191,18 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _content_width(self) -> int:
         """The width the pane is rendered at: the view's, up to
-        :data:`MAX_WIDTH` (lines of 170 characters on a wide terminal are
-        hard to follow back to the next line's start)."""
-        return min(self.scrollable_content_region.width or self.size.width or 80, MAX_WIDTH)
+        :attr:`line_width` characters of text (lines of 170 characters on a
+        wide terminal are hard to follow back to the next line's start)."""
+        width = self.scrollable_content_region.width or self.size.width or 80
+        return width if self.line_width is None else min(width, self.line_width + GUTTER)
+
+    def set_line_width(self, characters: int | None) -> None:
+        """Cap lines at ``characters`` of text (None: no cap); re-wraps now,
+        keeping the reader on the heading they were reading."""
+        self.line_width = characters
+        if self.is_mounted and self.pane_id and self.size.width:
+            self._rewrap_if_needed()
+            self.refresh()
 
     def _render_now(self) -> None:
         if not self.pane_id:
@@ -332,7 +345,17 @@ class DocumentView(ScrollView, can_focus=True):
             return Strip.blank(width, self.rich_style)
         strip = rendered.lines[line_no]
         strip = self._decorate(line_no, strip)
+        margin = self._margin()
+        if margin:  # centred in a wide view; the margin is the page too
+            strip = Strip.join([Strip.blank(margin, self.rich_style), strip])
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _margin(self) -> int:
+        """Blank cells left of a capped page, so it sits in the middle."""
+        rendered = self._rendered
+        if rendered is None:
+            return 0
+        return max((self.scrollable_content_region.width - rendered.width) // 2, 0)
 
     def _marker_line(self) -> dict[int, str]:
         """Gutter markers by line: a heading's on its first line; the top of
