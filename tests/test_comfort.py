@@ -234,3 +234,26 @@ def test_readme_lists_every_binding_id():
     missing = [i for i in sorted(ids) if f"`{i}`" not in section and not i.startswith("pane")]
     assert not missing, missing
     assert "`pane1`–`pane9`" in section
+
+
+async def test_capital_T_typed_in_a_note_or_a_search_is_text_not_a_theme_change(tmp_path):
+    """``T`` is an app-wide key; in the note editor and the search field it
+    must stay a letter (a reader writing "Trial" must not see the colours change)."""
+    app = _app(tmp_path / "data")
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        before = app.theme
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"Trial T", "ctrl+s")
+        await pilot.pause()
+        assert app.theme == before
+        assert [n.text for n in app.store.notes()] == ["Trial T"]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"Tr")
+        await pilot.pause()
+        assert app.theme == before
+        assert app.screen.query_one("Input").value == "Tr"

@@ -250,7 +250,7 @@ async def test_pasted_escapes_keep_their_order_in_the_editor(shipped, tmp_path: 
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
-        expected = "xAlpha ␛[31mRed␛[0m omegaone\ttab\n␛[1mtwo␛[0m\nthreey"
+        expected = "xAlpha \x1b[31mRed\x1b[0m omegaone\ttab\n\x1b[1mtwo\x1b[0m\nthreey"
         assert editor.text == expected
         assert note_texts(app) == [expected]
 

@@ -319,14 +319,15 @@ async def test_control_characters_never_reach_the_terminal(content: Path, data_d
         assert not CONTROL & set(drawn)
         assert "␛[31mred␛[0m ␛]0;title␇ ␀␈" in drawn
 
-        # A paste with escapes and Windows line ends: symbols and plain newlines.
+        # A paste with escapes and Windows line ends: kept as data (drawn as
+        # symbols), with plain newlines.
         await pilot.press("ctrl+a")  # start of the line
         app.post_message(events.Paste("\x1b[1mhi\r\nthere\x1b[0m\n"))  # as a terminal sends it
         await pilot.pause()
-        assert area.text.startswith("␛[1mhi\nthere␛[0m\n")
+        assert area.text.startswith("\x1b[1mhi\nthere\x1b[0m\n")
         assert not CONTROL & set(rendered_text(area))
         await pilot.press("ctrl+s")
-        assert app.store.get_note(note.id).text == "␛[1mhi\nthere␛[0m\n" + raw
+        assert app.store.get_note(note.id).text == "\x1b[1mhi\nthere\x1b[0m\n" + raw
 
 
 async def test_unusual_line_breaks_are_told_not_changed(content: Path, data_dir: Path) -> None:

@@ -42,3 +42,13 @@ class SafeCommandPalette(CommandPalette):
         if _dismissed(self):
             return AwaitComplete.nothing()
         return super().dismiss(result)
+
+    def _action_command_list(self, action: str) -> None:
+        # Page up/down while the hit list is still being laid out raised
+        # KeyError in OptionList._move_page (textual/widgets/_option_list.py,
+        # Textual 8.2.8: _index_to_line not filled yet); found by the e2e
+        # tier's seeded random-key run. The key is simply ignored then.
+        try:
+            super()._action_command_list(action)
+        except KeyError:
+            pass

@@ -71,15 +71,16 @@ _DRAW.update({code: "\ufffd" for code in range(0x80, 0xA0)})  # C1: �
 #: Characters that end a line for TextArea (``str.splitlines``) become a
 #: plain newline when pasted; other control characters become symbols.
 _LINE_BREAKS = ("\r\n", "\r", "\x85", "\u2028", "\u2029")
-_PASTE = {code: symbol for code, symbol in _DRAW.items() if code != 0x0A}
 
 
 def clean_paste(text: str) -> str:
-    """Pasted text made safe to keep: line breaks become ``\\n``, other
-    control characters (ESC, NUL, ...) visible symbols such as ``␛``."""
+    """Pasted text as the reader pasted it: line breaks (terminals send CR)
+    become ``\\n``; every other character, ESC and NUL included, is kept as
+    data. It is only *drawn* as a symbol (see :class:`SafeTextArea`) and
+    escaped on export, never sent to the terminal."""
     for brk in _LINE_BREAKS:
         text = text.replace(brk, "\n")
-    return text.translate(_PASTE)
+    return text
 
 
 class SafeTextArea(TextArea):
