@@ -80,12 +80,17 @@ FREE_WORDS = [
 ]
 
 
-async def test_typing_every_title_and_free_words_one_key_at_a_time_never_crashes(shipped, tmp_path):
+#: parts of the sweep (one app each), so a parallel run (pytest -n) spreads it
+PARTS = 3
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+async def test_typing_every_title_and_free_words_one_key_at_a_time_never_crashes(shipped, tmp_path, part):
     app = app_on(shipped, seen_data_dir(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for word in titles + FREE_WORDS:
+        for word in (titles + FREE_WORDS)[part::PARTS]:
             await open_palette(pilot)
             await type_slowly(pilot, word)
             lines = await palette_lines(pilot, settle=0.15)

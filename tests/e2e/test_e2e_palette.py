@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from e2e.conftest import Installed, write_state
 from e2e.tmux_driver import Terminal, view_title
 
