@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import selectors
+import signal
 import time
 from codecs import getincrementaldecoder
 from collections.abc import Iterable
@@ -110,23 +111,37 @@ class PasteSafeLinuxDriver(LinuxDriver):
         decode = getincrementaldecoder("utf-8")().decode
         fileno = self.fileno
 
-        def pump(ready: list, final: bool = False) -> None:
+        def pump(ready: list, final: bool = False) -> bool:
+            """Read what is ready; False once the terminal is gone."""
             for number, (_key, mask) in enumerate(ready, 1):
                 if not mask & selectors.EVENT_READ:
                     continue
-                text = decode(os.read(fileno, 4096), final=final and number == len(ready))
-                if not text:
-                    break  # end of a piped stdin
+                try:
+                    raw = os.read(fileno, 4096)
+                except OSError:  # EIO: the terminal's other end has closed
+                    raw = b""
+                if not raw:
+                    return False
+                text = decode(raw, final=final and number == len(ready))
                 for message in parser.feed(text):
                     self.process_message(message)
             for message in parser.tick():
                 self.process_message(message)
+            return True
 
         selector = selectors.SelectSelector()
         selector.register(fileno, selectors.EVENT_READ)
         try:
             while not self.exit_event.is_set():
-                pump(selector.select(0.1))
+                if not pump(selector.select(0.1)):
+                    # End of input on a terminal means it has gone (the window
+                    # closed without a hang-up reaching us). Textual's own loop
+                    # then spins on the closed descriptor at full CPU for ever
+                    # (seen: an orphaned ldn-tui at 81% CPU after its tmux server
+                    # was killed). Leave the way a hang-up does: the app's
+                    # SIGHUP handler keeps any draft and exits.
+                    terminal_gone()
+                    return
             selector.unregister(fileno)
             pump(selector.select(0.1), final=True)
         finally:
@@ -136,6 +151,11 @@ class PasteSafeLinuxDriver(LinuxDriver):
                     pass
             except (EOFError, ParseError):
                 pass
+
+
+def terminal_gone() -> None:
+    """Treat a vanished terminal as a hang-up (see ``run_input_thread``)."""
+    os.kill(os.getpid(), signal.SIGHUP)
 
 
 def paste_safe(driver_class: type) -> type:
