@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import work
 from textual.await_complete import AwaitComplete
 from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 
 ResultType = TypeVar("ResultType")
@@ -42,6 +44,19 @@ class SafeCommandPalette(CommandPalette):
         if _dismissed(self):
             return AwaitComplete.nothing()
         return super().dismiss(result)
+
+    @work(exclusive=True, group=CommandPalette._GATHER_COMMANDS_GROUP)
+    async def _gather_commands(self, search_value: str) -> None:
+        # Keys typed and escape pressed in one burst closed the palette while
+        # this worker started: its query for the hit list failed (NoMatches)
+        # and the failed worker ended the app (Textual 8.2.8, command.py
+        # _gather_commands; found by the e2e tier's seeded random-key run).
+        if _dismissed(self):
+            return
+        try:
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)
+        except NoMatches:
+            pass  # the palette has closed: nobody waits for these hits
 
     def _action_command_list(self, action: str) -> None:
         # Page up/down while the hit list is still being laid out raised
