@@ -170,7 +170,8 @@ async def test_every_dialogs_main_button_is_on_screen(shipped, tmp_path, size):
             # hidden, and the keys drawn are the dialog's own
             assert not app.reader.query_one(KeysFooter).display
             drawn = await drawn_keys(pilot, screen)
-            assert all(key.screen is screen for key in drawn), name
+            # a footer key being recomposed (no screen for a moment) is skipped
+            assert all(key.screen is screen for key in drawn if key.is_attached), name
             actions = {key.action for key in drawn}
             assert not actions & (READER_ACTIONS - {"export"}), (name, actions)
             await pilot.press("escape")
