@@ -7,7 +7,7 @@ Run from the repository root::
 The notes are spread over every heading of the shipped content (a bookmark
 on every third heading), so the Markdown, HTML and CSV exports do their
 real work: outline in reading order, citations, reference list. Each format
-goes through :func:`ldn_tui.export.write_export` to a temporary file
+goes through :func:`ldn_tui.export.request.write_export` to a temporary file
 (``fsync`` and rename included). The baseline, measured in the same run,
 is ``json.dumps`` of the same notes as dicts, written and ``fsync``-ed.
 Target: at most 1 s per format. The PDF handout has its own benchmark and
@@ -29,9 +29,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ldn_tui.content import load_library  # noqa: E402
-from ldn_tui.export import FORMATS, ExportRequest, write_export  # noqa: E402
-from ldn_tui.models import AppState, Bookmark, Note  # noqa: E402
+from ldn_tui.content.library import load_library  # noqa: E402
+from ldn_tui.export.request import FORMATS, ExportRequest, write_export  # noqa: E402
+from ldn_tui.notes.models import AppState, Bookmark, Note  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
 TARGET_S = 1.0

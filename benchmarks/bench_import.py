@@ -4,12 +4,12 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_import.py [--notes N] [--repeat R] [--per-record N]
 
-The export is made by :func:`ldn_tui.export.render_export` from notes spread
+The export is made by :func:`ldn_tui.export.request.render_export` from notes spread
 over every heading of the shipped content (see ``bench_export.py``), written
 to a file, then imported the way ``ldn-tui import`` does it:
-:func:`~ldn_tui.export.read_export` (read, JSON, schema and semantic checks)
-and :func:`~ldn_tui.export.import_export` into a store opened with
-:meth:`Store.open <ldn_tui.store.Store.open>` (``fsync`` included). Three
+:func:`~ldn_tui.export.request.read_export` (read, JSON, schema and semantic checks)
+and :func:`~ldn_tui.export.request.import_export` into a store opened with
+:meth:`Store.open <ldn_tui.notes.store.Store.open>` (``fsync`` included). Three
 imports are timed:
 
 * into an empty store (every note and bookmark added);
@@ -40,11 +40,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_export import make_data, timed  # noqa: E402
 
-from ldn_tui.content import load_library  # noqa: E402
-from ldn_tui.export import import_export, read_export, render_export, select  # noqa: E402
-from ldn_tui.models import AppState  # noqa: E402
+from ldn_tui.content.library import load_library  # noqa: E402
+from ldn_tui.export.request import import_export, read_export, render_export, select  # noqa: E402
+from ldn_tui.notes.models import AppState  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
-from ldn_tui.store import Store  # noqa: E402
+from ldn_tui.notes.store import Store  # noqa: E402
 
 TARGET_S = 5.0
 NOW = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)

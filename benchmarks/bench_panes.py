@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from ldn_tui.content import load_library  # noqa: E402
+from ldn_tui.content.library import load_library  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
 
@@ -42,8 +42,8 @@ def p95(values: list[float]) -> float:
 
 
 async def one_round(data_dir: Path, seed: int, cold: bool = False) -> tuple[list[float], list[float], list[float]]:
-    from ldn_tui.app import create_app
-    from ldn_tui.store import Store
+    from ldn_tui.tui.app import create_app
+    from ldn_tui.notes.store import Store
 
     store = Store.open(data_dir)
     store.set_state(notice_seen=True, last_pane=None)
@@ -130,7 +130,7 @@ def peak_rss_mb(command: list[str], needle: str, keys: list[str], data_dir: Path
 
 
 def memory() -> None:
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
 
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)

@@ -6,7 +6,7 @@ Run from the repository root::
 
 The notes and bookmarks are the ones ``bench_export.py`` makes (spread over
 every heading of the shipped content), exported with scope ``all`` through
-:func:`ldn_tui.export.write_export` to a temporary file (``fsync`` and
+:func:`ldn_tui.export.request.write_export` to a temporary file (``fsync`` and
 rename included), A4. The Markdown export of the same data, measured in
 the same run, is the baseline. Also timed: one note of 1 MB (the PDF
 prints its first ``NOTE_LIMIT`` characters). Target: 1,000 notes in at
@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_export import NOW, make_data, timed  # noqa: E402
 
-from ldn_tui.content import load_library  # noqa: E402
-from ldn_tui.export import ExportRequest, write_export  # noqa: E402
-from ldn_tui.models import AppState, Note  # noqa: E402
+from ldn_tui.content.library import load_library  # noqa: E402
+from ldn_tui.export.request import ExportRequest, write_export  # noqa: E402
+from ldn_tui.notes.models import AppState, Note  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
 TARGET_S = 2.0

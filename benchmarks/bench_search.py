@@ -29,10 +29,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ldn_tui.content import load_library  # noqa: E402
-from ldn_tui.models import Bookmark, Note  # noqa: E402
+from ldn_tui.content.library import load_library  # noqa: E402
+from ldn_tui.notes.models import Bookmark, Note  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
-from ldn_tui.search import build_index  # noqa: E402
+from ldn_tui.search.query import build_index  # noqa: E402
 
 QUERIES = [
     # exact

@@ -71,7 +71,7 @@ def time_to_text(command: list[str], needle: str, env: dict[str, str], timeout: 
 def prepare_data(path: Path, notes: int) -> None:
     """A data dir with the notice seen and ``notes`` notes."""
     sys.path.insert(0, str(HERE.parent))
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
 
     store = Store.open(path)
     store.set_state(notice_seen=True)
@@ -84,8 +84,8 @@ def bulk_notes(store, count: int) -> None:
     """Add ``count`` notes in one write (the public API fsyncs each add)."""
     from dataclasses import asdict
 
-    from ldn_tui.models import Note
-    from ldn_tui.store import NOTES, now_utc
+    from ldn_tui.notes.models import Note
+    from ldn_tui.notes.store import NOTES, now_utc
 
     stamp = now_utc()
     docs = [

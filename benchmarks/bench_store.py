@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ldn_tui import storage  # noqa: E402
-from ldn_tui.store import DB_NAME, Store, now_utc  # noqa: E402
+from ldn_tui.notes.store import DB_NAME, Store, now_utc  # noqa: E402
 
 WORDS = (
     "naltrexone low dose sleep pain fatigue started titrated evening morning vivid "

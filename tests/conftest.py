@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ldn_tui.content import Library, load_library
+from ldn_tui.content.library import Library, load_library
 from ldn_tui.paths import CONTENT_ENV, DATA_ENV
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -71,7 +71,7 @@ async def ready(pilot) -> None:
 def seen_data_dir(path: Path, **state) -> Path:
     """Create a data directory whose store says the first-start notice was
     seen (and holds any other app ``state`` given, e.g. ``theme=...``)."""
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
 
     store = Store.open(path)
     try:
@@ -90,7 +90,7 @@ def app(fixture_content: Path, tmp_path: Path) -> Callable[..., object]:
     ``app(data_dir=DIR)`` an existing data directory as it is, and
     ``app(notice_seen=False)`` a brand-new data directory.
     """
-    from ldn_tui.app import create_app
+    from ldn_tui.tui.app import create_app
 
     counter = iter(range(1_000_000))
 

@@ -8,12 +8,12 @@ import stat
 from pathlib import Path
 
 from conftest import SIZE, ready
-from ldn_tui import doc_cache
-from ldn_tui.content import load_library
-from ldn_tui.screens.export_dialog import ExportDialog
-from ldn_tui.screens.search import SearchScreen
-from ldn_tui.store import Store
-from ldn_tui.widgets.find_bar import FindBar
+from ldn_tui.content import cache as doc_cache
+from ldn_tui.content.library import load_library
+from ldn_tui.tui.screens.export_dialog import ExportDialog
+from ldn_tui.tui.screens.search import SearchScreen
+from ldn_tui.notes.store import Store
+from ldn_tui.tui.widgets.find_bar import FindBar
 
 
 async def settle(pilot) -> None:
@@ -325,7 +325,7 @@ def seen(path: Path) -> Path:
 
 
 def test_unclosed_front_matter_is_one_problem(fixture_content, capsys):
-    from ldn_tui.__main__ import main
+    from ldn_tui.cli import main
 
     page = fixture_content / "beta.md"
     page.write_text(page.read_text(encoding="utf-8").replace("---\n\n## Key points", "\n## Key points", 1), encoding="utf-8")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ldn_tui.__main__ import main
-from ldn_tui.check import check_directory
+from ldn_tui.cli import main
+from ldn_tui.content.check import check_directory
 from ldn_tui.paths import bundled_content_dir
 
 PROBLEM_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): (?P<message>.+)$")

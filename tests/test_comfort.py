@@ -9,8 +9,8 @@ from __future__ import annotations
 from conftest import ready, seen_data_dir
 from textual.containers import VerticalScroll
 
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
 
 SIZE = (100, 30)
@@ -47,7 +47,7 @@ def _screen_rows(app, widget):
 async def test_reading_column_is_76_characters_and_centred(tmp_path):
     """On a wide terminal lines stop at about 76 characters of text and the
     column sits in the middle of the view, not against its left edge."""
-    from ldn_tui.widgets.render import GUTTER
+    from ldn_tui.tui.widgets.render import GUTTER
 
     app = _app(tmp_path / "data")
     async with app.run_test(size=(200, 50)) as pilot:
@@ -69,7 +69,7 @@ async def test_reading_column_is_76_characters_and_centred(tmp_path):
 async def test_T_steps_through_three_plain_themes_and_says_which(tmp_path):
     """``T`` moves through Calm dark, Calm light and High contrast, names
     each in a toast, and the choice is saved for the next start."""
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
 
     app = _app(tmp_path / "data")
     async with app.run_test(size=SIZE) as pilot:
@@ -118,7 +118,7 @@ async def test_high_contrast_text_is_at_least_7_to_1(tmp_path):
 async def test_line_width_setting_rewraps_and_is_kept(tmp_path):
     """``w`` steps the line width (76 → 90 → no limit → 60); the choice is
     saved and the next start draws at it."""
-    from ldn_tui.widgets.render import GUTTER
+    from ldn_tui.tui.widgets.render import GUTTER
 
     app = _app(tmp_path / "data")
     async with app.run_test(size=(200, 50)) as pilot:
@@ -190,7 +190,7 @@ async def test_unknown_id_and_bad_value_are_named(tmp_path, monkeypatch):
 
 
 def test_where_prints_the_three_places(tmp_path, monkeypatch, capsys):
-    from ldn_tui.__main__ import main
+    from ldn_tui.cli import main
 
     monkeypatch.setenv("LDN_TUI_CONFIG_DIR", str(tmp_path / "cfg"))
     assert main(["--where", "--data-dir", str(tmp_path / "d")]) == 0
@@ -225,7 +225,7 @@ def test_readme_lists_every_binding_id():
     """The README's keymap section names every id a keymap can use."""
     from pathlib import Path
 
-    from ldn_tui.app import binding_ids
+    from ldn_tui.tui.app import binding_ids
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Your keys (keymap)") :][:2500]

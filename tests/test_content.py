@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ldn_tui import document as document_module
-from ldn_tui.content import ContentError, Library, load_library, parse_front_matter
-from ldn_tui.document import parse_markdown, slugify
-from ldn_tui.models import EVIDENCE_TYPES, Heading, Link, PaneMeta
+from ldn_tui.content import document as document_module
+from ldn_tui.content.library import ContentError, Library, load_library, parse_front_matter
+from ldn_tui.content.document import parse_markdown, slugify
+from ldn_tui.content.models import EVIDENCE_TYPES, Heading, Link, PaneMeta
 
 
 def front(pane_id: str = "gamma", **fields: str) -> str:

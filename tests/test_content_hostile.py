@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from ldn_tui.__main__ import main
-from ldn_tui.content import ContentError, load_library
+from ldn_tui.cli import main
+from ldn_tui.content.library import ContentError, load_library
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 20

@@ -10,12 +10,12 @@ from textual import events
 from textual.command import CommandPalette
 
 from conftest import ready, seen_data_dir
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.screens.dialogs import ConfirmDialog
-from ldn_tui.screens.help import HelpScreen
-from ldn_tui.screens.reader import ReaderScreen
+from ldn_tui.tui.screens.dialogs import ConfirmDialog
+from ldn_tui.tui.screens.help import HelpScreen
+from ldn_tui.tui.screens.reader import ReaderScreen
 
 
 @pytest.fixture(scope="module")

@@ -16,32 +16,32 @@ import pytest
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
 DOMAIN = [
-    "ldn_tui.content",
-    "ldn_tui.document",
-    "ldn_tui.check",
-    "ldn_tui.models",
-    "ldn_tui.history",
+    "ldn_tui.content.library",
+    "ldn_tui.content.document",
+    "ldn_tui.content.check",
+    "ldn_tui.content.models",
+    "ldn_tui.tui.navigation",
     "ldn_tui.paths",
     "ldn_tui.textsafe",
-    "ldn_tui.store",
-    "ldn_tui.store_session",
-    "ldn_tui.store_records",
-    "ldn_tui.storage",
-    "ldn_tui.store_format",
-    "ldn_tui.export",
-    "ldn_tui.export_formats",
-    "ldn_tui.export_outline",
-    "ldn_tui.export_files",
-    "ldn_tui.export_pdf",
-    "ldn_tui.export_csl",
-    "ldn_tui.importer",
-    "ldn_tui.search",
-    "ldn_tui.search_index",
-    "ldn_tui.search_text",
-    "ldn_tui.doc_cache",
+    "ldn_tui.notes.store",
+    "ldn_tui.notes.session",
+    "ldn_tui.notes.records",
+    "ldn_tui.notes.storage",
+    "ldn_tui.notes.file_format",
+    "ldn_tui.export.request",
+    "ldn_tui.export.formats",
+    "ldn_tui.outline",
+    "ldn_tui.export.files",
+    "ldn_tui.export.pdf",
+    "ldn_tui.export.csl",
+    "ldn_tui.export.importer",
+    "ldn_tui.search.query",
+    "ldn_tui.search.index",
+    "ldn_tui.search.text",
+    "ldn_tui.content.cache",
     "ldn_tui.startup",
-    "ldn_tui.drafts",
-    "ldn_tui.plain_text",
+    "ldn_tui.notes.drafts",
+    "ldn_tui.content.plain_text",
 ]
 
 
@@ -80,7 +80,7 @@ def test_the_probe_would_see_textual(tmp_path: Path):
     found = run_python(
         """
         import json, sys
-        import ldn_tui.app
+        import ldn_tui.tui.app
         print(json.dumps({"textual": "textual" in sys.modules}))
         """,
         tmp_path,
@@ -94,8 +94,8 @@ def test_loading_and_checking_content_imports_no_textual(tmp_path: Path):
         f"""
         import contextlib, io, json, sys
         from pathlib import Path
-        from ldn_tui.__main__ import main
-        from ldn_tui.content import load_library
+        from ldn_tui.cli import main
+        from ldn_tui.content.library import load_library
         library = load_library(Path({str(FIXTURE_CONTENT)!r}))
         for pane in library.panes:
             library.document(pane.id)
@@ -113,7 +113,7 @@ def test_show_and_search_import_no_textual(tmp_path: Path):
     found = run_python(
         f"""
         import contextlib, io, json, sys
-        from ldn_tui.__main__ import main
+        from ldn_tui.cli import main
         with contextlib.redirect_stdout(io.StringIO()) as out:
             show = main(["show", "alpha", "--content", {str(FIXTURE_CONTENT)!r}])
             search = main(["search", "alpha", "--content", {str(FIXTURE_CONTENT)!r}])

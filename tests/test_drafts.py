@@ -14,12 +14,12 @@ import pytest
 from conftest import ready, seen_data_dir
 from textual.widgets import Button
 
-from ldn_tui import drafts
-from ldn_tui.app import LdnApp, create_app
-from ldn_tui.content import load_library
+from ldn_tui.notes import drafts
+from ldn_tui.tui.app import LdnApp, create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.screens.reader import ReaderScreen
-from ldn_tui.store import Store
+from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.notes.store import Store
 
 SIZE = (100, 30)
 TEXT = "unsaved then terminal closed [bold]x[/] \x1b[31m ✎ ünïcode"
@@ -31,13 +31,13 @@ def shipped():
 
 
 def editor_type():
-    from ldn_tui.screens.note_editor import NoteEditor
+    from ldn_tui.tui.screens.note_editor import NoteEditor
 
     return NoteEditor
 
 
 def dialog_type():
-    from ldn_tui.screens.draft_dialog import DraftDialog
+    from ldn_tui.tui.screens.draft_dialog import DraftDialog
 
     return DraftDialog
 
@@ -142,7 +142,7 @@ async def test_editor_writes_its_draft_and_clears_it_when_saved(shipped, tmp_pat
         assert draft.text == "draft text more" and draft.note_id == app.store.notes()[0].id
         assert draft.base_updated == app.store.notes()[0].updated
         await pilot.press("escape")
-        from ldn_tui.screens.note_editor import UnsavedDialog
+        from ldn_tui.tui.screens.note_editor import UnsavedDialog
 
         await settle(pilot, UnsavedDialog)
         await pilot.press("d")  # discard: the draft goes too

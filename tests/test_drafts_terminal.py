@@ -20,8 +20,8 @@ import pytest
 from conftest import seen_data_dir
 from test_terminal import START_TIMEOUT, STEP_TIMEOUT, Tmux
 
-from ldn_tui import drafts
-from ldn_tui.store import Store
+from ldn_tui.notes import drafts
+from ldn_tui.notes.store import Store
 
 TEXT = "unsaved then terminal closed ✎ 5 mg [bold]/day ünï"
 APP = Path(sys.executable).parent / "ldn-tui"

@@ -24,11 +24,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from ldn_tui import export as ex
-from ldn_tui.content import load_library
-from ldn_tui.document import markdown_parser
-from ldn_tui.export_formats import csv_cell, md_fence, md_inline, md_note_text
-from ldn_tui.models import AppState, Bookmark, Note
+from ldn_tui.export import request as ex
+from ldn_tui.content.library import load_library
+from ldn_tui.content.document import markdown_parser
+from ldn_tui.export.formats import csv_cell, md_fence, md_inline, md_note_text
+from ldn_tui.notes.models import AppState, Bookmark, Note
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
@@ -196,7 +196,7 @@ def test_default_filename():
 def test_schema_is_shipped_and_valid():
     schema = ex.export_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
-    packaged = ROOT / "ldn_tui" / "export_schema.json"
+    packaged = ROOT / "ldn_tui" / "export" / "schema.json"
     assert schema == json.loads(packaged.read_text(encoding="utf-8"))
 
 
@@ -474,7 +474,7 @@ def test_md_fence_is_longer_than_any_backtick_run():
 
 def test_export_does_not_import_textual():
     code = (
-        "import sys, ldn_tui.export, ldn_tui.export_formats, ldn_tui.cli_export; "
+        "import sys, ldn_tui.export.request, ldn_tui.export.formats, ldn_tui.cli.data; "
         "sys.exit(1 if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 0)"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -488,7 +488,7 @@ def test_export_does_not_import_textual():
 async def test_dialog_returns_the_request(tmp_path):
     from textual.app import App
 
-    from ldn_tui.screens.export_dialog import ExportDialog
+    from ldn_tui.tui.screens.export_dialog import ExportDialog
 
     class Tiny(App):
         result: object = "not dismissed"
@@ -521,7 +521,7 @@ async def test_dialog_returns_the_request(tmp_path):
 async def test_dialog_escape_cancels_and_empty_path_stays_open(tmp_path):
     from textual.app import App
 
-    from ldn_tui.screens.export_dialog import ExportDialog
+    from ldn_tui.tui.screens.export_dialog import ExportDialog
 
     class Tiny(App):
         result: object = "not dismissed"

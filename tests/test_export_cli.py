@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from ldn_tui import export as ex
-from ldn_tui import export_files
-from ldn_tui.__main__ import main
-from ldn_tui.content import load_library
-from ldn_tui.models import AppState, Bookmark, Note
-from ldn_tui.store import DB_NAME, Store
+from ldn_tui.export import request as ex
+from ldn_tui.export import files as export_files
+from ldn_tui.cli import main
+from ldn_tui.content.library import load_library
+from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes.store import DB_NAME, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "content"

@@ -18,14 +18,14 @@ import jsonschema
 import pytest
 from pypdf import PdfReader
 
-from ldn_tui import export as ex
-from ldn_tui.__main__ import main
-from ldn_tui.content import load_library
-from ldn_tui.export_csl import csl_authors, render_csl
-from ldn_tui.export_pdf import NOTE_LIMIT, printable
-from ldn_tui.models import Bookmark, Note
+from ldn_tui.export import request as ex
+from ldn_tui.cli import main
+from ldn_tui.content.library import load_library
+from ldn_tui.export.csl import csl_authors, render_csl
+from ldn_tui.export.pdf import NOTE_LIMIT, printable
+from ldn_tui.notes.models import Bookmark, Note
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.store import Store
+from ldn_tui.notes.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
@@ -187,7 +187,7 @@ def test_pdf_cuts_a_note_of_many_lines(shipped):
 
 
 def test_cut_note():
-    from ldn_tui.export_pdf import cut_note
+    from ldn_tui.export.pdf import cut_note
 
     assert cut_note("short") == ("short", 0)
     assert cut_note("abcdef", limit=4) == ("abcd", 2)
@@ -347,7 +347,7 @@ async def _export_from_dialog(ldn, pilot, downs: int, *, paper_downs: int = 0, e
     from conftest import SIZE  # noqa: F401 - the same terminal size as the other flows
     from textual.widgets import Checkbox
 
-    from ldn_tui.screens.export_dialog import ChoiceSet, ExportDialog
+    from ldn_tui.tui.screens.export_dialog import ChoiceSet, ExportDialog
 
     await pilot.press("e")
     await pilot.pause()
@@ -376,8 +376,8 @@ async def test_app_exports_pdf_remembers_letter_and_csv_for_excel(tmp_path, monk
     dialog opens on US Letter; CSV with the Excel box has a BOM."""
     from conftest import SIZE, ready, seen_data_dir
 
-    from ldn_tui.app import create_app
-    from ldn_tui.screens.export_dialog import ChoiceSet
+    from ldn_tui.tui.app import create_app
+    from ldn_tui.tui.screens.export_dialog import ChoiceSet
 
     monkeypatch.setenv("HOME", str(tmp_path))
     data = tmp_path / "data"
@@ -411,7 +411,7 @@ async def test_app_exports_pdf_remembers_letter_and_csv_for_excel(tmp_path, monk
 async def test_dialog_renames_csl_json_both_ways(tmp_path):
     from textual.app import App
 
-    from ldn_tui.screens.export_dialog import ExportDialog
+    from ldn_tui.tui.screens.export_dialog import ExportDialog
 
     class Tiny(App):
         def on_mount(self):

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from ldn_tui import export as ex
-from ldn_tui import export_files
-from ldn_tui.__main__ import main
-from ldn_tui.store import DB_NAME, LOCK_NAME
+from ldn_tui.export import request as ex
+from ldn_tui.export import files as export_files
+from ldn_tui.cli import main
+from ldn_tui.notes.store import DB_NAME, LOCK_NAME
 
 from test_export_cli import FIXTURE, ROOT, export_args, one_error_line, seed, store_bytes
 
@@ -128,7 +128,7 @@ def test_the_app_path_refuses_the_store_file_without_being_told_the_data_dir(dat
     """``write_export`` as the app calls it (no ``data_dir``) still knows a store folder."""
     before = store_bytes(data)
     request = ex.ExportRequest(format="md", scope="notes", path=data / DB_NAME, force=True)
-    from ldn_tui.content import load_library
+    from ldn_tui.content.library import load_library
 
     with pytest.raises(ex.ExportError, match="files that keep your notes"):
         ex.write_export(request, load_library(FIXTURE), (), seed_notes(), None)
@@ -165,7 +165,7 @@ _KILLED_EXPORT = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from ldn_tui import export_files
+    from ldn_tui.export import files as export_files
     # Die the way SIGKILL does, with the temporary file written and synced.
     os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
     export_files.write_file_atomic(Path(sys.argv[1]), b"x" * 100_000, force=True)
@@ -247,7 +247,7 @@ FORMULAS = (
 
 
 def _hostile_notes():
-    from ldn_tui.models import Note
+    from ldn_tui.notes.models import Note
 
     notes = [
         Note(f"{index:032x}", "alpha", "background", "Background", text,
@@ -264,8 +264,8 @@ def test_csv_guards_every_cell_that_starts_like_a_formula():
     import io
     from datetime import datetime, timezone
 
-    from ldn_tui.content import load_library
-    from ldn_tui.models import Bookmark
+    from ldn_tui.content.library import load_library
+    from ldn_tui.notes.models import Bookmark
 
     notes = _hostile_notes()
     marks = (Bookmark("gone", "x", "=1+2", "2026-01-01T08:00:00+00:00"),)
@@ -285,7 +285,7 @@ def test_csv_guards_every_cell_that_starts_like_a_formula():
 
 
 def test_csv_from_the_command_line_has_bookmarks_and_guards(tmp_path, out, capsys):
-    from ldn_tui.models import Bookmark
+    from ldn_tui.notes.models import Bookmark
 
     data = tmp_path / "hostile"
     seed(data, notes=_hostile_notes()[:1], bookmarks=(Bookmark("beta", "more", "More", "2026-01-01T11:00:00+00:00"),))

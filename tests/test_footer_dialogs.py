@@ -21,16 +21,16 @@ from textual.widgets import Label, Static
 from textual.widgets._footer import FooterKey
 
 from conftest import ready, seen_data_dir
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.screens.dialogs import ConfirmDialog, LinkDialog, MessageDialog, NoticeScreen
-from ldn_tui.screens.export_dialog import ChoiceSet, ExportDialog
-from ldn_tui.screens.help import HelpScreen
-from ldn_tui.screens.reader import ReaderScreen
-from ldn_tui.store_format import DB_NAME
-from ldn_tui.widgets.footer import KeysFooter
-from ldn_tui.widgets.sidebars import PaneList, TableOfContents
+from ldn_tui.tui.screens.dialogs import ConfirmDialog, LinkDialog, MessageDialog, NoticeScreen
+from ldn_tui.tui.screens.export_dialog import ChoiceSet, ExportDialog
+from ldn_tui.tui.screens.help import HelpScreen
+from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.notes.file_format import DB_NAME
+from ldn_tui.tui.widgets.footer import KeysFooter
+from ldn_tui.tui.widgets.sidebars import PaneList, TableOfContents
 
 SIZES = [(40, 12), (60, 20), (80, 24)]
 #: actions of the reader's own keys: never in the footer under a dialog
@@ -146,12 +146,12 @@ async def open_dialog(pilot, name: str):
         return await wait_for(pilot, MessageDialog), "#ok"
     if name == "search":
         await pilot.press("s")
-        from ldn_tui.screens.search import SearchScreen
+        from ldn_tui.tui.screens.search import SearchScreen
 
         return await wait_for(pilot, SearchScreen), "#search-input"
     if name == "notes":
         await pilot.press("m")
-        from ldn_tui.screens.notes import NotesScreen
+        from ldn_tui.tui.screens.notes import NotesScreen
 
         return await wait_for(pilot, NotesScreen), "#notes-filter"
     raise AssertionError(name)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ldn_tui.history import History, Location
+from ldn_tui.tui.navigation import History, Location
 
 A, B, C, D = (Location(p) for p in ("a", "b", "c", "d"))
 

@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURE_CONTENT, ready
-from ldn_tui import importer
-from ldn_tui.__main__ import main
+from ldn_tui.export import importer
+from ldn_tui.cli import main
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.store import DB_NAME, Store
+from ldn_tui.notes.store import DB_NAME, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = "2026-01-01T00:00:00.000000+00:00"
@@ -256,7 +256,7 @@ def test_the_json_export_refuses_a_backup_import_could_not_read(tmp_path, monkey
     data = tmp_path / "data"
     seeded(data)
     monkeypatch.setattr(importer, "MAX_IMPORT_BYTES", 100)
-    from ldn_tui import export
+    from ldn_tui.export import request as export
 
     monkeypatch.setattr(export, "MAX_IMPORT_BYTES", 100)
     out = tmp_path / "x.json"
@@ -319,7 +319,7 @@ async def test_a_deeply_nested_state_in_the_file_is_set_aside_and_the_app_starts
 
 
 def test_set_state_refuses_what_the_file_could_not_keep():
-    from ldn_tui.store_records import check_state_value
+    from ldn_tui.notes.records import check_state_value
 
     for bad in (json.loads(nested(17)), float("nan"), 10**30, {"k": float("inf")}, "x" * 70_000, (1, 2)):
         with pytest.raises(TypeError, match="the app state value 'v' cannot be saved"):

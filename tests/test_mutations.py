@@ -13,12 +13,12 @@ from __future__ import annotations
 from conftest import SIZE, ready, seen_data_dir
 from rich.console import Console
 
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
-from ldn_tui.models import Block, Span
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
+from ldn_tui.content.models import Block, Span
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.widgets.render import GUTTER, Styles, _share_width, render_blocks
-from ldn_tui.widgets.sidebars import TableOfContents
+from ldn_tui.tui.widgets.render import GUTTER, Styles, _share_width, render_blocks
+from ldn_tui.tui.widgets.sidebars import TableOfContents
 
 
 def _line_text(view, y: int) -> str:

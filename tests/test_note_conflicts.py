@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import ready, seen_data_dir
 
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.store import CONFLICT_MARK, NoteConflict, Store
+from ldn_tui.notes.store import CONFLICT_MARK, NoteConflict, Store
 
 SIZE = (100, 30)
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,7 +75,7 @@ WORKER = textwrap.dedent(
     """
     import sys
     sys.path.insert(0, {root!r})
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
     data, note_id, base, label, rounds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
     store = Store.open(data)
     sys.stdin.readline()  # go
@@ -134,7 +134,7 @@ def test_two_processes_edit_against_delete(tmp_path: Path) -> None:
         base = store.add_note("p", "s", "Heading", "base")
     deleter = subprocess.run(
         [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-         "from ldn_tui.store import Store\n"
+         "from ldn_tui.notes.store import Store\n"
          f"s = Store.open({str(tmp_path)!r}); print(s.delete_note({base.id!r})); s.close()"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
@@ -153,7 +153,7 @@ def shipped():
 
 
 def editor_type():
-    from ldn_tui.screens.note_editor import NoteEditor
+    from ldn_tui.tui.screens.note_editor import NoteEditor
 
     return NoteEditor
 

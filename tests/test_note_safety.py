@@ -13,13 +13,13 @@ import pytest
 from textual import events
 from textual.widgets import Button
 
-from ldn_tui.app import LdnApp, create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import LdnApp, create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.screens.dialogs import ConfirmDialog
-from ldn_tui.screens.reader import ReaderScreen
-from ldn_tui.store import Store
-from ldn_tui.terminal_input import PasteSafeParser
+from ldn_tui.tui.screens.dialogs import ConfirmDialog
+from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.notes.store import Store
+from ldn_tui.tui.terminal_input import PasteSafeParser
 
 from conftest import ready, seen_data_dir
 
@@ -37,7 +37,7 @@ def make_app(shipped, tmp_path: Path) -> LdnApp:
 
 
 def editor_type():
-    from ldn_tui.screens.note_editor import NoteEditor
+    from ldn_tui.tui.screens.note_editor import NoteEditor
 
     return NoteEditor
 
@@ -123,7 +123,7 @@ async def test_burst_then_escape_asks_and_burst_then_ctrl_q_saves(shipped, tmp_p
         # An existing note, more typed, then escape at once: the typing counts,
         # so the editor asks instead of closing (and dropping it).
         post_keys(app, " and more", "escape")
-        from ldn_tui.screens.note_editor import UnsavedDialog
+        from ldn_tui.tui.screens.note_editor import UnsavedDialog
 
         await settle(pilot, UnsavedDialog)
         await pilot.press("s")
@@ -142,7 +142,7 @@ async def test_burst_then_escape_asks_and_burst_then_ctrl_q_saves(shipped, tmp_p
 
 
 async def test_delete_prompts_keep_the_note_on_enter(shipped, tmp_path: Path) -> None:
-    from ldn_tui.screens.notes import NotesScreen
+    from ldn_tui.tui.screens.notes import NotesScreen
 
     app = make_app(shipped, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -231,7 +231,7 @@ def test_textual_parser_alone_reorders_the_paste() -> None:
 def test_the_app_reads_input_through_the_paste_safe_parser(shipped, tmp_path: Path) -> None:
     from textual.drivers.linux_driver import LinuxDriver
 
-    from ldn_tui.terminal_input import PasteSafeLinuxDriver
+    from ldn_tui.tui.terminal_input import PasteSafeLinuxDriver
 
     app = make_app(shipped, tmp_path)
     assert app.driver_class is PasteSafeLinuxDriver and issubclass(PasteSafeLinuxDriver, LinuxDriver)
@@ -276,7 +276,7 @@ async def test_editor_is_usable_in_small_terminals(shipped, tmp_path: Path, size
         assert not status_line.region.overlaps(area.region)
         if size == (40, 12):
             await pilot.press("escape")
-            from ldn_tui.screens.note_editor import UnsavedDialog
+            from ldn_tui.tui.screens.note_editor import UnsavedDialog
 
             dialog = await settle(pilot, UnsavedDialog)
             for button in dialog.query(Button):

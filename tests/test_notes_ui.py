@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.geometry import Region
 
-from ldn_tui.app import LdnApp, create_app
-from ldn_tui.content import load_library
-from ldn_tui.screens.dialogs import ConfirmDialog
-from ldn_tui.screens.reader import ReaderScreen
-from ldn_tui.store import Store, StoreError
+from ldn_tui.tui.app import LdnApp, create_app
+from ldn_tui.content.library import load_library
+from ldn_tui.tui.screens.dialogs import ConfirmDialog
+from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.notes.store import Store, StoreError
 from ldn_tui.textsafe import visible
-from ldn_tui.widgets.notes_panel import NotesPanel
+from ldn_tui.tui.widgets.notes_panel import NotesPanel
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 SIZE = (100, 30)
@@ -74,13 +74,13 @@ async def screen(pilot, kind: type):
 
 
 def editor_type():
-    from ldn_tui.screens.note_editor import NoteEditor
+    from ldn_tui.tui.screens.note_editor import NoteEditor
 
     return NoteEditor
 
 
 def notes_type():
-    from ldn_tui.screens.notes import NotesScreen
+    from ldn_tui.tui.screens.notes import NotesScreen
 
     return NotesScreen
 
@@ -173,7 +173,7 @@ async def test_editor_keys_are_priority_and_shown(content: Path, data_dir: Path)
 
 
 async def test_escape_with_unsaved_edits_asks(content: Path, data_dir: Path) -> None:
-    from ldn_tui.screens.note_editor import UnsavedDialog
+    from ldn_tui.tui.screens.note_editor import UnsavedDialog
 
     app = make_app(content, data_dir)
     async with app.run_test(size=SIZE) as pilot:
@@ -261,7 +261,7 @@ async def test_failed_save_keeps_the_text(content: Path, data_dir: Path, monkeyp
         assert "Not saved" in str(editor.query_one("#note-status").render())
         assert any("No space left" in message for message in told)
         await pilot.press("escape")  # still unsaved: asks
-        from ldn_tui.screens.note_editor import UnsavedDialog
+        from ldn_tui.tui.screens.note_editor import UnsavedDialog
 
         await screen(pilot, UnsavedDialog)
         await pilot.press("s")  # save and close fails: stays open, text kept

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from textual.command import CommandList, CommandPalette
 
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.store import Store
+from ldn_tui.notes.store import Store
 
 from conftest import ready, seen_data_dir
 

@@ -1,7 +1,7 @@
 """``ldn-tui show`` and ``ldn-tui search``: plain text for screen readers and pipes.
 
 Run against the shipped content (every pane), through the real command line
-(:func:`ldn_tui.__main__.main`), and once in a real pseudo-terminal to prove
+(:func:`ldn_tui.cli.main`), and once in a real pseudo-terminal to prove
 that no escape code reaches a terminal either.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from ldn_tui.__main__ import main
-from ldn_tui.content import ContentError, load_library
+from ldn_tui.cli import main
+from ldn_tui.content.library import ContentError, load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.plain_text import render, resolve
+from ldn_tui.content.plain_text import render, resolve
 
 CONTENT = bundled_content_dir()
 LIBRARY = load_library(CONTENT)
@@ -238,7 +238,7 @@ def test_search_prints_ranked_hits_as_blocks(capsys):
 
 def test_search_matches_the_app_ranking(capsys):
     """The same index and ranking as the app's search screen."""
-    from ldn_tui.search import build_index
+    from ldn_tui.search.query import build_index
 
     expected = build_index(LIBRARY).search("side efects", limit=5)
     code, out, _ = run(capsys, "search", "side", "efects", "-n", "5")
@@ -250,7 +250,7 @@ def test_search_matches_the_app_ranking(capsys):
 
 
 def test_search_reads_the_readers_notes(capsys, tmp_path: Path):
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
 
     store = Store.open(tmp_path / "data")
     store.add_note("studies", "fibromyalgia", "Fibromyalgia", "Ask about zebrafish \x1b[31m dosing")

@@ -20,11 +20,11 @@ from rich.console import Console
 from textual.widgets import Label, Static
 
 from conftest import SIZE, ready, seen_data_dir
-from ldn_tui.__main__ import main
-from ldn_tui.screens.dialogs import LinkDialog, NoticeScreen
-from ldn_tui.screens.help import HelpScreen
-from ldn_tui.screens.reader import ReaderScreen
-from ldn_tui.widgets.sidebars import PaneList, TableOfContents
+from ldn_tui.cli import main
+from ldn_tui.tui.screens.dialogs import LinkDialog, NoticeScreen
+from ldn_tui.tui.screens.help import HelpScreen
+from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.tui.widgets.sidebars import PaneList, TableOfContents
 
 #: Enough text after the last heading for every heading to reach the top.
 APPENDIX = "\n\n## Appendix\n\n" + "\n\n".join(

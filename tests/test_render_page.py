@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from conftest import ready, seen_data_dir
 
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
 
 
@@ -91,7 +91,7 @@ async def test_notes_panel_tells_notes_apart_and_stays_readable(tmp_path):
     was the dim disabled colour, 2.9:1 in Nord)."""
     from colour_check import check_lines
 
-    from ldn_tui.widgets.notes_panel import NotesPanel
+    from ldn_tui.tui.widgets.notes_panel import NotesPanel
 
     ldn = _shipped(tmp_path)
     async with ldn.run_test(size=(100, 30)) as pilot:
@@ -135,7 +135,7 @@ async def test_find_hint_fits_at_100_columns(tmp_path):
 
 async def test_line_length_is_capped_on_a_wide_terminal(tmp_path):
     """At 200x60 lines stop at about 76 characters instead of 170."""
-    from ldn_tui.widgets.document_view import MAX_WIDTH
+    from ldn_tui.tui.widgets.document_view import MAX_WIDTH
 
     ldn = _shipped(tmp_path)
     async with ldn.run_test(size=(200, 60)) as pilot:

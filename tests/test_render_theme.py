@@ -13,8 +13,8 @@ from colour_check import MIN_CONTRAST, check_lines, colours, contrast
 from conftest import seen_data_dir
 from textual.geometry import Region
 
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
 
 SIZE = (100, 30)

@@ -1,4 +1,4 @@
-"""Unit tests for the search index (ldn_tui.search) on the fixture content."""
+"""Unit tests for the search index (ldn_tui.search.query) on the fixture content."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ldn_tui.content import load_library
-from ldn_tui.models import Bookmark, Note
-from ldn_tui.search import SearchIndex, build_index, edit_distance, find_matches, fold, stem
+from ldn_tui.content.library import load_library
+from ldn_tui.notes.models import Bookmark, Note
+from ldn_tui.search.query import SearchIndex, build_index, edit_distance, find_matches, fold, stem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 
@@ -325,5 +325,5 @@ def test_find_matches_smart_case():
 
 
 def test_search_does_not_import_textual():
-    code = "import ldn_tui.search, sys; assert 'textual' not in sys.modules, 'textual imported'"
+    code = "import ldn_tui.search.query, sys; assert 'textual' not in sys.modules, 'textual imported'"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)

@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import App
 from textual.widgets import Input, Static
 
-from ldn_tui.content import load_library
-from ldn_tui.models import Note
-from ldn_tui.screens.search import SearchProvider, SearchResults, SearchScreen
-from ldn_tui.search import SearchIndex, SearchResult, build_index
+from ldn_tui.content.library import load_library
+from ldn_tui.notes.models import Note
+from ldn_tui.tui.screens.search import SearchProvider, SearchResults, SearchScreen
+from ldn_tui.search.query import SearchIndex, SearchResult, build_index
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 UNSET = object()

@@ -24,7 +24,7 @@ import aiohttp
 import pytest
 
 from browser import Browser, free_port
-from ldn_tui.__main__ import main
+from ldn_tui.cli import main
 from ldn_tui.paths import bundled_content_dir
 
 CONTENT = bundled_content_dir()
@@ -117,7 +117,7 @@ async def test_serve_in_headless_chromium(tmp_path: Path):
     assert sorted(p.name for p in home.iterdir()) == []
     assert "/download/" in log
     # the note is in the reader's store
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
 
     store = Store.open(data)
     try:

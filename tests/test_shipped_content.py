@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from ldn_tui.check import check_library
-from ldn_tui.content import load_library
+from ldn_tui.content.check import check_library
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
 
 PANES = ["overview", "mechanism", "studies", "dosing", "side-effects", "sourcing", "claims", "glossary", "references"]

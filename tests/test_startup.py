@@ -11,8 +11,8 @@ from textual.color import Color
 
 from conftest import SIZE, ready, seen_data_dir
 from ldn_tui import startup
-from ldn_tui.app import DEFAULT_THEME, SETTLE_DELAY
-from ldn_tui.store import Store
+from ldn_tui.tui.app import DEFAULT_THEME, SETTLE_DELAY
+from ldn_tui.notes.store import Store
 
 
 def saved_theme(path: Path, theme: str) -> Path:
@@ -97,7 +97,7 @@ async def test_an_app_started_without_them_changes_nothing(app):
 
 
 def test_run_app_undoes_the_settings_after_a_content_error(tmp_path, capsys):
-    from ldn_tui.__main__ import run_app
+    from ldn_tui.cli.run import run_app
 
     broken = tmp_path / "broken"
     broken.mkdir()
@@ -112,7 +112,7 @@ def test_plain_ldn_tui_starts_the_app_without_building_the_parser(monkeypatch, t
     import subprocess
     import sys
 
-    from ldn_tui import __main__ as cli
+    from ldn_tui.cli import run as cli
     from ldn_tui.paths import content_dir, data_dir
 
     calls = []
@@ -121,7 +121,7 @@ def test_plain_ldn_tui_starts_the_app_without_building_the_parser(monkeypatch, t
     assert cli.main(["--data-dir", str(tmp_path / "elsewhere")]) == 0
     assert calls == [(content_dir(None), data_dir(None)), (content_dir(None), tmp_path / "elsewhere")]
     probe = (
-        "import sys; from ldn_tui import __main__ as cli; cli.run_app = lambda c, d: 0; "
+        "import sys; from ldn_tui.cli import run as cli; cli.run_app = lambda c, d: 0; "
         "cli.main([]); print('argparse' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -129,7 +129,7 @@ def test_plain_ldn_tui_starts_the_app_without_building_the_parser(monkeypatch, t
 
 
 async def test_width_class_is_set_before_the_first_frame(app):
-    from ldn_tui.screens.reader import ReaderScreen
+    from ldn_tui.tui.screens.reader import ReaderScreen
 
     for size, present, absent in (((60, 20), "-narrow", "-normal"), (SIZE, "-normal", "-narrow")):
         ldn = app()

@@ -1,4 +1,4 @@
-"""Unit tests for the reader's data store (ldn_tui.store and the modules under it:
+"""Unit tests for the reader's data store (ldn_tui.notes.store and the modules under it:
 store_session, store_records, store_format, storage)."""
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ldn_tui import storage as storage_mod
-from ldn_tui import store_format as format_mod
-from ldn_tui import store_session as session_mod
-from ldn_tui.models import AppState, Bookmark, Note
-from ldn_tui.store import (
+from ldn_tui.notes import storage as storage_mod
+from ldn_tui.notes import file_format as format_mod
+from ldn_tui.notes import session as session_mod
+from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes.store import (
     DB_NAME,
     LOCK_NAME,
     NoteNotFound,
@@ -123,7 +123,7 @@ def test_closed_store_raises_plain_error(data_dir: Path) -> None:
 
 
 def test_store_module_does_not_import_textual() -> None:
-    code = "import sys, ldn_tui.store, ldn_tui.storage; print('textual' in sys.modules)"
+    code = "import sys, ldn_tui.notes.store, ldn_tui.notes.storage; print('textual' in sys.modules)"
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURE_CONTENT
-from ldn_tui import storage as storage_mod
-from ldn_tui.__main__ import main
-from ldn_tui.store import DB_NAME, LOCK_NAME, Store, StoreError
+from ldn_tui.notes import storage as storage_mod
+from ldn_tui.cli import main
+from ldn_tui.notes.store import DB_NAME, LOCK_NAME, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -263,7 +263,7 @@ async def test_the_app_starts_with_the_file_locked_and_shows_the_notes_once_it_i
     import fcntl
 
     from conftest import ready, seen_data_dir
-    from ldn_tui import store_session
+    from ldn_tui.notes import session as store_session
 
     data = seen_data_dir(tmp_path / "data")
     one_note(data, "kept")

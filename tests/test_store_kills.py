@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from ldn_tui.models import Note
-from ldn_tui.store import DB_NAME, Store
+from ldn_tui.notes.models import Note
+from ldn_tui.notes.store import DB_NAME, Store
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKER = Path(__file__).with_name("store_kill_worker.py")
@@ -109,7 +109,7 @@ def test_sigkill_during_ldn_tui_import_applies_all_or_nothing(tmp_path):
     incoming = set(seed(source, 3000, "imp", 250))
     backup = tmp_path / "backup.json"
     with Store.open(source) as store:
-        from ldn_tui.export import ExportRequest, write_export
+        from ldn_tui.export.request import ExportRequest, write_export
 
         bookmarks, notes, state = store.snapshot()
         write_export(ExportRequest("json", "notes", backup), None, bookmarks, notes, state)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from ldn_tui.content import load_library
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
 
 WIDTH, HEIGHT = 100, 30
@@ -127,7 +127,7 @@ def test_app_in_a_real_terminal(tmux: Tmux | None, tmp_path: Path):
     assert not tmux.alive(), f"the app did not exit after q; the screen was:\n{tmux.capture()}"
     assert status.read_text().strip() == "0"
     # The notice was accepted and remembered in the data directory.
-    from ldn_tui.store import Store
+    from ldn_tui.notes.store import Store
 
     with Store.open(data) as store:
         assert store.state().notice_seen is True

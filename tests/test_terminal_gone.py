@@ -10,8 +10,8 @@ import os
 import signal
 import threading
 
-from ldn_tui import terminal_input
-from ldn_tui.terminal_input import PasteSafeLinuxDriver
+from ldn_tui.tui import terminal_input
+from ldn_tui.tui.terminal_input import PasteSafeLinuxDriver
 
 
 def test_end_of_input_stops_the_reader_and_signals_a_hang_up(monkeypatch):

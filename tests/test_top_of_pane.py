@@ -18,10 +18,10 @@ from datetime import datetime, timezone
 import pytest
 from textual.geometry import Region
 
-from ldn_tui import export as ex
-from ldn_tui.content import load_library
-from ldn_tui.export_outline import TOP_OF_PANE, build_outline
-from ldn_tui.models import Bookmark, Note
+from ldn_tui.export import request as ex
+from ldn_tui.content.library import load_library
+from ldn_tui.outline import TOP_OF_PANE, build_outline
+from ldn_tui.notes.models import Bookmark, Note
 from ldn_tui.paths import bundled_content_dir
 
 from conftest import ready
@@ -98,8 +98,8 @@ def _title_line(app) -> str:
 
 
 async def test_the_app_marks_the_title_and_lists_the_top_under_its_pane(app, tmp_path):
-    from ldn_tui.screens.notes import NotesScreen
-    from ldn_tui.widgets.notes_panel import NotesPanel
+    from ldn_tui.tui.screens.notes import NotesScreen
+    from ldn_tui.tui.widgets.notes_panel import NotesPanel
 
     ldn = app(content=bundled_content_dir())
     async with ldn.run_test(size=(100, 30)) as pilot:

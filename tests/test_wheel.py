@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from ldn_tui import __version__
-from ldn_tui.content import load_library
+from ldn_tui.content.library import load_library
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -70,11 +70,11 @@ def test_wheel_carries_the_package_and_the_content(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"ldn_tui/_content/{p.name}" for p in CONTENT.iterdir() if p.suffix in (".md", ".toml")}
     assert shipped and shipped <= names, shipped - names
-    for name in ("ldn_tui/__main__.py", "ldn_tui/app.tcss", "ldn_tui/content.py", "ldn_tui/screens/reader.py"):
+    for name in ("ldn_tui/__main__.py", "ldn_tui/cli/run.py", "ldn_tui/tui/app.tcss", "ldn_tui/content/library.py", "ldn_tui/tui/screens/reader.py"):
         assert name in names
     assert not any(n.startswith(("tests/", "benchmarks/", "content/")) for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "ldn-tui = ldn_tui.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "ldn-tui = ldn_tui.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_installed_wheel_loads_the_same_content(site: Path, tmp_path: Path):
@@ -83,7 +83,7 @@ def test_installed_wheel_loads_the_same_content(site: Path, tmp_path: Path):
         """
         import json
         import ldn_tui
-        from ldn_tui.content import load_library
+        from ldn_tui.content.library import load_library
         from ldn_tui.paths import bundled_content_dir
         content = bundled_content_dir()
         library = load_library(content)
@@ -114,7 +114,7 @@ def test_installed_wheel_checks_its_content_clean(site: Path, tmp_path: Path):
     result = run_installed(
         site,
         """
-        from ldn_tui.__main__ import main
+        from ldn_tui.cli import main
         raise SystemExit(main(["check"]))
         """,
         tmp_path,
@@ -129,8 +129,8 @@ def test_installed_wheel_builds_the_app(site: Path, tmp_path: Path):
         site,
         """
         import asyncio, json
-        from ldn_tui.app import create_app
-        from ldn_tui.content import load_library
+        from ldn_tui.tui.app import create_app
+        from ldn_tui.content.library import load_library
         from ldn_tui.paths import bundled_content_dir
 
         async def main():
@@ -158,12 +158,12 @@ def test_wheel_ships_the_pdf_font_with_its_licence(wheel: Path):
     licence they are distributed under are in the wheel (issue 12)."""
     archive = zipfile.ZipFile(wheel)
     names = set(archive.namelist())
-    for name in ("ldn_tui/fonts/DejaVuSans.ttf", "ldn_tui/fonts/DejaVuSans-Bold.ttf",
-                 "ldn_tui/fonts/LICENSE-DejaVu.txt", "ldn_tui/export_pdf.py", "ldn_tui/export_csl.py"):
+    for name in ("ldn_tui/export/fonts/DejaVuSans.ttf", "ldn_tui/export/fonts/DejaVuSans-Bold.ttf",
+                 "ldn_tui/export/fonts/LICENSE-DejaVu.txt", "ldn_tui/export/pdf.py", "ldn_tui/export/csl.py"):
         assert name in names, name
-    licence = archive.read("ldn_tui/fonts/LICENSE-DejaVu.txt").decode("utf-8")
+    licence = archive.read("ldn_tui/export/fonts/LICENSE-DejaVu.txt").decode("utf-8")
     assert "Bitstream" in licence and "Permission is hereby granted" in licence
-    assert archive.read("ldn_tui/fonts/DejaVuSans.ttf") == (REPO / "ldn_tui" / "fonts" / "DejaVuSans.ttf").read_bytes()
+    assert archive.read("ldn_tui/export/fonts/DejaVuSans.ttf") == (REPO / "ldn_tui" / "export" / "fonts" / "DejaVuSans.ttf").read_bytes()
 
 
 def test_installed_wheel_writes_a_pdf_handout(site: Path, tmp_path: Path):
@@ -171,11 +171,11 @@ def test_installed_wheel_writes_a_pdf_handout(site: Path, tmp_path: Path):
     result = run_installed(
         site,
         """
-        from ldn_tui.content import load_library
-        from ldn_tui.export import render_export, select
-        from ldn_tui.models import Bookmark
+        from ldn_tui.content.library import load_library
+        from ldn_tui.export.request import render_export, select
+        from ldn_tui.notes.models import Bookmark
         from ldn_tui.paths import bundled_content_dir
-        import ldn_tui.export_pdf as pdf
+        import ldn_tui.export.pdf as pdf
         library = load_library(bundled_content_dir())
         pane = library.panes[0]
         heading = library.document(pane.id).headings[0]

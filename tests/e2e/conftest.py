@@ -73,8 +73,8 @@ class Installed:
 _FACTS = """
     import asyncio, json, sys, tempfile
     from pathlib import Path
-    from ldn_tui.app import create_app
-    from ldn_tui.content import load_library
+    from ldn_tui.tui.app import create_app
+    from ldn_tui.content.library import load_library
     from ldn_tui.paths import bundled_content_dir
 
     async def main():
@@ -131,7 +131,7 @@ def write_state(data_dir: Path, **state) -> Path:
     """Create a data directory whose notes file holds app ``state`` (e.g.
     ``theme="nord"``, ``notice_seen=True``), in the store's on-disk layout
     (TinyDB JSON: a ``meta`` table with the schema and one ``state`` record;
-    see ``ldn_tui/store_format.py``). Older schemas are migrated on load, so
+    see ``ldn_tui/notes/file_format.py``). Older schemas are migrated on load, so
     this stays valid when the schema grows."""
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "ldn-tui.json").write_text(json.dumps({"meta": {"1": {"schema": 1}}, "state": {"1": state}}))

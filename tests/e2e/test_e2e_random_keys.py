@@ -26,8 +26,8 @@ from pathlib import Path
 from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
-from ldn_tui.app import create_app
-from ldn_tui.content import load_library
+from ldn_tui.tui.app import create_app
+from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
 
 SEED = int(os.environ.get("LDN_E2E_SEED", "20261202"))

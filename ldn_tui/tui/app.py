@@ -1,0 +1,715 @@
+"""LdnApp: global keys, the command palette, and the reader's stored data.
+
+The app owns the :class:`~ldn_tui.notes.store.Store`; screens and widgets ask the
+app to change anything stored, so every write goes through one place.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from ldn_tui import startup
+from ldn_tui.content.library import Library
+from ldn_tui.notes.models import Note
+from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.tui.widgets.document_view import DocumentView
+
+#: The line widths ``w`` steps through (characters of text), then no limit.
+LINE_WIDTHS = (60, 76, 90)
+
+#: A calm default: muted colours, good contrast, easy on light-sensitive eyes.
+DEFAULT_THEME = "nord"
+#: How long the reading position waits before it is written (seconds).
+POSITION_DELAY = 1.0
+#: How long after the first frame start-up settings are undone (seconds;
+#: see :mod:`ldn_tui.startup`).
+SETTLE_DELAY = 0.5
+#: How long shutting down after SIGHUP/SIGTERM may take before the process
+#: ends anyway (seconds; see ``LdnApp._signalled``).
+EXIT_GRACE = 3.0
+
+
+def _search_provider():
+    """The palette's search provider, imported only when the palette opens."""
+    from ldn_tui.tui.screens.search import SearchProvider
+
+    return SearchProvider
+
+
+def _app_commands():
+    """The palette's app commands (in place of Textual's system commands,
+    which parse titles and help as markup and offer Keys, Maximize and
+    Screenshot), imported only when the palette opens."""
+    from ldn_tui.tui.screens.palette import AppCommands
+
+    return AppCommands
+
+
+class LdnApp(App[int]):
+    """Browse the LDN content; bookmarks and notes in the store."""
+
+    COMMANDS = {_app_commands, _search_provider}
+
+    CSS_PATH = "app.tcss"
+    TITLE = "ldn-tui"
+    SUB_TITLE = "Low dose naltrexone: what is known"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("T", "next_theme", "Theme", id="theme"),
+        Binding("w", "next_line_width", "Line width", show=False, id="line_width"),
+    ]
+
+    def __init__(self, library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> None:
+        super().__init__()
+        # Reduced motion: every scroll (mouse wheel, lists, help, dialogs)
+        # lands at once; a sliding page is hard to follow with brain fog.
+        self.animation_level = "none"
+        self.library = library
+        self.data_dir = data_dir
+        self.store = store
+        self._position: tuple[str, str, int] | None = None
+        self._position_timer = None
+        #: the signals whose handlers :meth:`_watch_signals` installed
+        self._signals: list[int] = []
+        #: None under Pilot; False in a real run until a signal arms it
+        self._watchdog = None
+        #: what the store said when it opened, until it is shown
+        self._store_warning: str | None = None
+        #: whether the parsed documents came from the cache (None: not tried yet)
+        self._cached_documents = documents_cached
+        #: the search index (built in the background after start-up); the
+        #: search screen and the palette's SearchProvider read it
+        self.search_index = None
+        #: the saved state the first frame is painted from
+        self._saved = self._saved_state()
+        from ldn_tui.tui import themes
+
+        themes.register(self)
+        self._use_theme(self._saved.get("theme") or DEFAULT_THEME)
+        #: what was wrong with the config file, shown once the app is up
+        self._config_problems = self._apply_keymap()
+
+    # -- start and stop --------------------------------------------------------
+    def get_driver_class(self):
+        """Textual's driver, reading pastes whole (see :mod:`ldn_tui.tui.terminal_input`)."""
+        from ldn_tui.tui.terminal_input import paste_safe
+
+        return paste_safe(super().get_driver_class())
+
+    def get_default_screen(self) -> Screen:
+        return ReaderScreen()
+
+    @property
+    def reader(self) -> ReaderScreen:
+        """The reader screen (always at the bottom of the stack)."""
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def start(self) -> None:
+        """Show where the reader left off (called by the reader screen once
+        it is mounted), then open the store.
+
+        The first frame is painted from the saved state read directly from
+        the file (:func:`~ldn_tui.notes.file_format.peek_state`); the store itself
+        (locks, checks, repairs, warnings) opens right after that frame, so
+        its cost is not on the way to the reader's first sight of the pane.
+        """
+        if self._cached_documents is None:
+            from ldn_tui.content import cache as doc_cache
+
+            self._cached_documents = doc_cache.load(self.library, self.data_dir)
+        saved = self._saved
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        pane, slug, y = self.library.panes[0].id, "", 0
+        width = saved.get("line_width")
+        if type(width) is int and (width == 0 or width in LINE_WIDTHS):
+            self.reader.view.line_width = width or None
+        last = saved.get("last_pane")
+        if last and self.library.pane(last):
+            pane, slug, y = last, saved.get("last_slug", ""), int(saved.get("scroll_y", 0))
+        self.reader.show_pane(pane, y=y, slug="" if y else slug)
+        self.call_after_refresh(self._store_opened)
+
+    def _saved_state(self) -> dict:
+        """The saved theme and reading position: from the store when one was
+        given, else read straight from the file (the store opens later)."""
+        if self.store is not None:
+            state = self.store.state()
+            return {
+                "theme": state.theme,
+                "last_pane": state.last_pane,
+                "last_slug": state.last_slug,
+                "scroll_y": state.scroll_y,
+                "line_width": state.extra.get("line_width"),
+            }
+        from ldn_tui.notes.file_format import DB_NAME, peek_state
+
+        return peek_state(self.data_dir / DB_NAME) or {}
+
+    def _use_theme(self, name: str) -> None:
+        """Start in theme ``name`` (before the stylesheet is parsed).
+
+        Setting :attr:`theme` here would parse the whole stylesheet twice
+        on the way to the first frame (its watcher re-parses every rule), so
+        the value is set quietly and what the watcher would change is done
+        by hand: the CSS variables, the dark/light classes and the colour
+        mapping for ANSI colours.
+        """
+        if name not in self.available_themes:
+            name = DEFAULT_THEME
+        self.set_reactive(App.theme, name)
+        dark = self.current_theme.dark
+        self.set_class(True, f"-theme-{name}", update=False)
+        self.set_class(dark, "-dark-mode", update=False)
+        self.set_class(not dark, "-light-mode", update=False)
+        self.stylesheet.set_variables(self.get_css_variables())
+        self._refresh_truecolor_filter(self.ansi_theme)
+
+    def _store_opened(self) -> None:
+        """Open the store after the first frame; markers, warnings, notice."""
+        if startup.active():
+            self.set_timer(SETTLE_DELAY, startup.finish)
+        state = self._open_store()
+        self.reader.refresh_markers()
+        if self._config_problems:
+            from ldn_tui.tui.screens.palette import safe_line
+        for problem in self._config_problems:
+            self.notify(safe_line(problem, None), title="Settings file", severity="warning", timeout=15, markup=False)
+        self._watch_signals()
+        if not state.notice_seen:
+            from ldn_tui.tui.screens.dialogs import NoticeScreen
+
+            self.push_screen(NoticeScreen(), self._notice_done)
+        else:
+            self._show_store_warning()
+            self._offer_drafts()
+
+    def _offer_drafts(self) -> None:
+        """Offer back notes left unsaved when ldn-tui last closed (if any)."""
+        from ldn_tui.notes.drafts import drafts_dir
+
+        if drafts_dir(self.data_dir).is_dir():
+            from ldn_tui.tui.screens.draft_dialog import offer_drafts
+
+            offer_drafts(self)
+
+    def _watch_signals(self) -> None:
+        """On SIGHUP (the window closed) and SIGTERM: keep the open editor's
+        text as a draft first, then leave the way ``ctrl+q`` does, which puts
+        the terminal back as it was."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, self._signalled, number)
+            except (ValueError, RuntimeError, NotImplementedError):  # not the main thread, or Windows
+                continue
+            self._signals.append(number)
+
+    def _signalled(self, number: int) -> None:
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_draft_now", None)
+            if keep is not None:
+                keep()
+        self.exit(return_code=128 + number)
+        # After a hang-up the terminal is gone: Textual's output thread dies
+        # on the first failed write and its shutdown then waits forever for
+        # it (textual/drivers/_writer_thread.py, WriterThread.stop). Drafts
+        # and the store are on disk by now, so never outlive the grace time.
+        # (Only in a real run: under Pilot the test process must live on.)
+        if self._watchdog is False:
+            import os
+            import threading
+
+            self._watchdog = threading.Timer(EXIT_GRACE, os._exit, args=(128 + number,))
+            self._watchdog.daemon = True
+            self._watchdog.start()
+
+    def run(self, *args, **kwargs):
+        """Run in the terminal; see :meth:`_signalled` for the exit watchdog."""
+        self._watchdog = False
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            if self._watchdog:
+                self._watchdog.cancel()
+
+    def _show_store_warning(self) -> None:
+        """Show what the store reported on opening (a damaged file kept as a
+        backup, a read-only session) in a dialog the reader must dismiss:
+        a toast was hidden by the first-start notice and vanished."""
+        message, self._store_warning = self._store_warning, None
+        if message:
+            from ldn_tui.tui.screens.dialogs import MessageDialog
+
+            self.push_screen(MessageDialog("About your notes", message))
+
+    def _need_store(self):
+        """The store, opened now if the first frame has not opened it yet
+        (an action can come before that)."""
+        if self.store is None:
+            self._open_store()
+        return self.store
+
+    def _open_store(self):
+        """Open the store (never raises); tell the reader about any problem."""
+        if self.store is None:
+            from ldn_tui.notes.store import Store
+
+            self.store = Store.open(self.data_dir)
+            # shown as a dialog once the first frame (and any notice) is up
+            self._store_warning = self.store.warning
+        return self.store.state()
+
+    def panes_ready(self) -> None:
+        """Every pane is parsed (called from the background worker thread):
+        keep the parsed documents for the next start."""
+        if not self._cached_documents:
+            from ldn_tui.content import cache as doc_cache
+
+            doc_cache.save(self.library, self.data_dir)
+        index = self._build_index()
+        self.call_from_thread(setattr, self, "search_index", index)
+
+    def _build_index(self):
+        """Build the search index over content and the reader's notes."""
+        from ldn_tui.search.query import build_index
+
+        index = build_index(self.library)
+        if self.store is not None:
+            try:
+                index.set_user_data(self.store.notes(), self.store.bookmarks())
+            except Exception:  # noqa: BLE001 - search without notes beats no search
+                pass
+        return index
+
+    def _notice_done(self, accepted: bool | None) -> None:
+        self._write_state(notice_seen=True)
+        self._show_store_warning()
+        self._offer_drafts()
+
+    def _theme_changed(self, theme) -> None:
+        self._write_state(theme=theme.name)
+
+    def action_change_theme(self) -> None:
+        """The palette's "Change theme": every theme, marked light or dark."""
+        from textual.command import CommandPalette
+
+        from ldn_tui.tui.screens.palette import ThemeCommands
+
+        self.push_screen(CommandPalette(providers=[ThemeCommands], placeholder="Search for themes…"))
+
+    def action_next_theme(self) -> None:
+        """``T``: the next of the three plain themes (saved for next time)."""
+        from ldn_tui.tui.themes import label, next_theme
+
+        self.theme = next_theme(self.theme)
+        self.notify(f"Theme: {label(self.theme)} (T for the next; ctrl+p, Change theme, for all)", timeout=4, markup=False)
+
+    def action_next_line_width(self) -> None:
+        """``w``: the next line width (60, 76, 90 characters, no limit)."""
+        view = self.reader.view
+        widths = [*LINE_WIDTHS, None]
+        current = view.line_width if view.line_width in widths else LINE_WIDTHS[1]
+        self.set_line_width(widths[(widths.index(current) + 1) % len(widths)])
+
+    def set_line_width(self, characters: int | None) -> None:
+        """Cap the reading column at ``characters`` (None: no limit), say so
+        and keep it for next time."""
+        self.reader.view.set_line_width(characters)
+        self._write_state(line_width=characters or 0)
+        said = f"{characters} characters" if characters else "no limit (the full window)"
+        self.notify(f"Line width: {said} (w for the next)", timeout=4, markup=False)
+
+    def _apply_keymap(self) -> list[str]:
+        """Remap keys from ``[keymap]`` in the config file (see
+        :mod:`ldn_tui.tui.keymap`); return the problems found, never raise."""
+        from ldn_tui.tui.keymap import load_keymap
+        from ldn_tui.paths import config_file
+
+        try:
+            keymap, problems = load_keymap(config_file(), binding_ids())
+        except Exception as error:  # noqa: BLE001 - a settings file never stops the app
+            return [f"{config_file()}: could not use it ({error}); using the default keys."]
+        if keymap:
+            self.set_keymap(keymap)
+        return problems
+
+    def _write_state(self, **changes) -> None:
+        store = self._need_store()
+        if store.read_only:
+            return
+        try:
+            store.set_state(**changes)
+        except Exception as error:  # noqa: BLE001 - the reader must keep reading
+            from ldn_tui.tui.screens.palette import safe_line
+
+            self.notify(f"Could not save your reading position: {safe_line(str(error), None)}", severity="warning", markup=False)
+
+    def remember_position(self, pane_id: str, slug: str, y: int) -> None:
+        """Note where the reader is; written after a short pause (and on exit)."""
+        self._position = (pane_id, slug, y)
+        if self._position_timer is not None:
+            self._position_timer.stop()
+        self._position_timer = self.set_timer(POSITION_DELAY, self.flush_position)
+
+    def flush_position(self, final: bool = False) -> None:
+        """Write the reading position now, if it changed (``final``: take
+        it from the view, so scrolling within a section is kept too)."""
+        if final and self.screen_stack:
+            reader = self.reader
+            if reader.pane_id and reader.view.rendered is not None:
+                slug, _ = reader.view.current_heading()
+                self._position = (reader.pane_id, slug, int(reader.view.scroll_y))
+        if self._position is None:
+            return
+        pane_id, slug, y = self._position
+        self._position = None
+        self._write_state(last_pane=pane_id, last_slug=slug, scroll_y=y)
+
+    async def action_quit(self) -> None:
+        self.flush_position(final=True)
+        self.exit(0)
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Run an action, unless the app is on its way out.
+
+        Keys typed right after ``q`` (``q`` then ``e``) would otherwise
+        push a screen the exiting app never composes, and its ``on_mount``
+        fails with a traceback (finding F25).
+        """
+        if self._exit:
+            return False
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def on_unmount(self) -> None:
+        if self._signals:
+            import asyncio
+
+            loop = asyncio.get_running_loop()
+            for number in self._signals:
+                loop.remove_signal_handler(number)
+        self.flush_position(final=True)
+        if self.store is not None:
+            self.store.close()
+
+    # -- help and palette -----------------------------------------------------------
+    def help_sections(self) -> list[tuple[str, list[Binding]]]:
+        """Every key, by section, for the help screen."""
+        from ldn_tui.tui.screens.note_editor import NoteEditor
+        from ldn_tui.tui.screens.notes import NotesScreen
+
+        keymap = self._keymap
+        reader = [_remapped(b, keymap) for b in ReaderScreen.BINDINGS if isinstance(b, Binding)]
+        return [
+            ("Panes and places", [b for b in reader if b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
+            ("Reading", [_remapped(b, keymap) for b in DocumentView.BINDINGS if isinstance(b, Binding)]),
+            ("Find, bookmarks, notes", [b for b in reader if not b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
+            ("Note editor", [b for b in NoteEditor.BINDINGS if isinstance(b, Binding)]),
+            ("Bookmarks and notes screen (m)", [b for b in NotesScreen.BINDINGS if isinstance(b, Binding)]),
+            ("App", [_remapped(b, keymap) for b in self.BINDINGS if isinstance(b, Binding)]),
+        ]
+
+    def action_command_palette(self) -> None:
+        """Open the command palette (one that closes only once: see
+        :mod:`ldn_tui.tui.screens.modal`)."""
+        from textual.command import CommandPalette
+
+        from ldn_tui.tui.screens.modal import SafeCommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(SafeCommandPalette(id="--command-palette"))
+
+    def action_help(self) -> None:
+        from ldn_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections()))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every app action for the palette, each with its key.
+
+        Shown by :class:`~ldn_tui.tui.screens.palette.AppCommands`, which
+        builds plain-text Content (never markup) from these strings.
+        Textual's generic Keys, Maximize and Screenshot are left out.
+        """
+        reader = self.reader
+        for number, pane in enumerate(self.library.panes, 1):
+            key = f" (key {number})" if number <= 9 else ""
+            yield SystemCommand(f"Go to: {pane.title}", f"{pane.summary}{key}", partial(reader.show_pane, pane.id))
+        commands = [
+            ("Back", "Go back to the previous place (key [)", "back", reader),
+            ("Forward", "Go forward again (key ])", "forward", reader),
+            ("Table of contents", "Show or hide this pane's headings (key t)", "toggle_toc", reader),
+            ("Find in pane", "Find text in the current pane (key /)", "find", reader),
+            ("Search everything", "Search all panes, glossary, references and your notes (key s)", "search", reader),
+            ("Bookmark this heading", "Add or remove a bookmark on the heading you are reading (key b)", "bookmark", reader),
+            ("Write a note", "Write a note on the heading you are reading (key n)", "note", reader),
+            ("Bookmarks and notes", "List, filter, open, edit and delete them (key m)", "notes_screen", reader),
+            ("Notes panel", "Show or hide this pane's notes beside it (key p)", "toggle_notes_panel", reader),
+            ("Export notes", "Write a handout, backup, HTML or CSV file (key e)", "export", reader),
+            ("Next heading", "Jump to the next heading (key .)", "next_heading", None),
+            ("Previous heading", "Jump to the previous heading (key ,)", "previous_heading", None),
+            ("Next link", "Move to the next link (key tab)", "next_link", None),
+            ("Previous link", "Move to the previous link (key shift+tab)", "previous_link", None),
+            ("Top of the pane", "Jump to the top (key g)", "scroll_home", None),
+            ("End of the pane", "Jump to the end (key G)", "scroll_end", None),
+            ("Next plain theme", "Calm dark, calm light or high contrast (key T)", "next_theme", self),
+            ("Help", "Every key (key ?)", "help", self),
+        ]
+        for title, help_text, action, target in commands:
+            if target is None:
+                target = reader.view
+            yield SystemCommand(title, help_text, partial(target.run_action, action))
+        for width in (*LINE_WIDTHS, None):
+            said = f"{width} characters" if width else "no limit"
+            yield SystemCommand(f"Line width: {said}", "How wide the reading column may be (key w steps through them)", partial(self.set_line_width, width))
+        yield SystemCommand("Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme)
+        yield SystemCommand("Quit", "Leave the app; your place is kept (key q)", self.action_quit)
+
+    # -- stored data (widgets and screens ask; the app writes) ----------------------------
+    def markers_for(self, pane_id: str) -> dict[str, str]:
+        """Gutter markers for the headings of a pane: ★ bookmark, ✎ note."""
+        if self.store is None:
+            return {}
+        markers: dict[str, str] = {}
+        for bookmark in self.store.bookmarks():
+            if bookmark.pane_id == pane_id:
+                markers[bookmark.slug] = "★"
+        for note in self.store.notes(pane_id):
+            markers[note.slug] = markers.get(note.slug, "") + "✎"
+        return markers
+
+    def known_places(self) -> set[tuple[str, str]]:
+        """Every (pane id, heading slug) in the content ("" is a pane's top)."""
+        places: set[tuple[str, str]] = set()
+        for pane in self.library.panes:
+            places.add((pane.id, ""))
+            for heading in self.library.document(pane.id).headings:
+                places.add((pane.id, heading.slug))
+        return places
+
+    def notes_for(self, pane_id: str) -> list[tuple[Note, bool]]:
+        """The notes of a pane in reading order, each with an orphaned flag."""
+        self._need_store()
+        document = self.library.document(pane_id)
+        order = {h.slug: i for i, h in enumerate(document.headings)}
+        notes = self.store.notes(pane_id)
+        notes.sort(key=lambda n: (order.get(n.slug, -1 if not n.slug else len(order)), n.created))
+        return [(n, bool(n.slug) and n.slug not in order) for n in notes]
+
+    def _store_error(self, error: Exception) -> None:
+        from ldn_tui.tui.screens.palette import safe_line
+
+        # an error may quote a path or note text: never markup, never raw
+        self.notify(safe_line(str(error), None), title="Not saved", severity="error", timeout=10, markup=False)
+
+    def toggle_bookmark(self, pane_id: str, slug: str, heading: str) -> None:
+        """Bookmark the heading being read, or remove its bookmark."""
+        try:
+            added = self._need_store().toggle_bookmark(pane_id, slug, heading)
+        except Exception as error:  # noqa: BLE001 - StoreError and OSError alike
+            self._store_error(error)
+            return
+        from ldn_tui.tui.screens.palette import safe_line
+
+        self.notify(f"{'Bookmarked' if added else 'Bookmark removed'}: {safe_line(heading)}", timeout=3, markup=False)
+        self.refresh_views()
+
+    def refresh_views(self) -> None:
+        """Bookmarks or notes changed: redraw markers and lists."""
+        self.reader.refresh_markers()
+        index = getattr(self, "search_index", None)
+        if index is not None and self.store is not None:
+            index.set_user_data(self.store.notes(), self.store.bookmarks())
+
+    def edit_note(self, pane_id: str, slug: str, heading: str) -> None:
+        """Open the note editor on a heading (its latest note, or a new one)."""
+        from ldn_tui.tui.screens.note_editor import NoteEditor
+
+        existing = [n for n in self._need_store().notes(pane_id) if n.slug == slug]
+        note = existing[-1] if existing else None
+        self.push_screen(NoteEditor(pane_id, slug, heading, note))
+
+    def edit_note_by_id(self, note_id: str) -> None:
+        """Open the note editor on an existing note."""
+        from ldn_tui.tui.screens.note_editor import NoteEditor
+
+        note = self._need_store().get_note(note_id)
+        if note is None:
+            self.notify("That note is no longer there.", severity="warning")
+            return
+        self.push_screen(NoteEditor(note.pane_id, note.slug, note.heading, note))
+
+    def save_note(self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str) -> Note | None:
+        """Save a note (new when ``note_id`` is None). None when it failed:
+        the editor then keeps the text and says so."""
+        self._need_store()
+        try:
+            if note_id is None:
+                note = self.store.add_note(pane_id, slug, heading, text)
+            else:
+                note = self.store.update_note(note_id, text)
+        except Exception as error:  # noqa: BLE001
+            self._store_error(error)
+            return None
+        self.refresh_views()
+        return note
+
+    def save_edit(self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str, base_updated: str | None):
+        """Save what an editor holds (:meth:`Store.save_edit`: a conflict or a
+        note deleted elsewhere becomes a new note). ``(note, outcome)``, or
+        None when it failed: the app has said why and the editor keeps the text."""
+        self._need_store()
+        try:
+            saved = self.store.save_edit(note_id, base_updated, pane_id, slug, heading, text)
+        except Exception as error:  # noqa: BLE001
+            self._store_error(error)
+            return None
+        self.refresh_views()
+        return saved
+
+    def delete_note(self, note_id: str) -> bool:
+        """Delete a note (callers ask the reader first)."""
+        try:
+            self._need_store().delete_note(note_id)
+        except Exception as error:  # noqa: BLE001
+            self._store_error(error)
+            return False
+        self.refresh_views()
+        return True
+
+    def action_notes_screen(self) -> None:
+        from ldn_tui.tui.screens.notes import NotesScreen
+
+        self.push_screen(NotesScreen())
+
+    # -- search -------------------------------------------------------------------
+    def ensure_search_index(self):
+        """The search index, built now if the background build has not
+        finished yet (so search and the palette never come up empty)."""
+        if self.search_index is None:
+            self.search_index = self._build_index()
+        return self.search_index
+
+    def action_search(self) -> None:
+        """Open the search-everything screen."""
+        from ldn_tui.tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(self.ensure_search_index()), self._search_done)
+
+    def _search_done(self, result) -> None:
+        if result is not None:
+            self.open_search_result(result)
+
+    def open_search_result(self, result) -> None:
+        """Go to a search result and highlight the words that matched."""
+        reader = self.reader
+        if self.screen is not reader:
+            self.pop_screen()
+        if not reader.show_pane(result.pane_id, slug=result.slug):
+            return
+        terms = [t for t in result.terms if t]
+        if terms and result.kind not in ("note", "bookmark"):
+            reader.call_later(reader.highlight, terms[0])
+
+    # -- export -------------------------------------------------------------------
+    def action_export(self) -> None:
+        """Ask what to export and where, then write it."""
+        from ldn_tui.tui.screens.export_dialog import ExportDialog
+
+        try:
+            paper = self._need_store().state().extra.get("paper", "a4")
+        except Exception:  # noqa: BLE001 - an unreadable state never blocks an export
+            paper = "a4"
+        self.push_screen(ExportDialog(paper=paper), self._export_chosen)
+
+    def _export_chosen(self, request) -> None:
+        if request is not None:
+            if request.format == "pdf":  # remembered for the next PDF
+                self._write_state(paper=request.paper)
+            self.run_export(request)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def run_export(self, request) -> None:
+        """Write an export in a worker; ask before replacing a file."""
+        from ldn_tui.export.request import DestinationExists, ExportError, write_export
+
+        try:
+            bookmarks, notes, state = self._need_store().snapshot()
+            if self.is_web:  # `ldn-tui serve`: the browser downloads it, nothing lands on the server
+                from ldn_tui.tui.web_export import deliver_export
+
+                name = deliver_export(self, request, self.library, bookmarks, notes, state)
+                self.call_from_thread(self.notify, f"Sent {name} to your browser's downloads.", title="Export", markup=False)
+                return
+            path = write_export(request, self.library, bookmarks, notes, state)
+        except DestinationExists as error:
+            self.call_from_thread(self._ask_overwrite, request, error)
+            return
+        except ExportError as error:
+            from ldn_tui.tui.screens.palette import safe_line
+
+            message = safe_line(
+                str(error).replace("or try --scope notes or all", "or choose “Notes” or “Everything” under What to export"),
+                None,
+            )
+            self.call_from_thread(self.notify, message, title="Not exported", severity="error", timeout=10, markup=False)
+            return
+        except Exception as error:  # noqa: BLE001 - a store error: say it, keep going
+            from ldn_tui.tui.screens.palette import safe_line
+
+            self.call_from_thread(self.notify, safe_line(str(error), None), title="Not exported", severity="error", timeout=10, markup=False)
+            return
+        from ldn_tui.tui.screens.palette import safe_line
+
+        self.call_from_thread(self.notify, f"Exported to {safe_line(str(path), None)}", title="Export written", timeout=15, markup=False)
+
+    def _ask_overwrite(self, request, error) -> None:
+        from dataclasses import replace
+
+        from ldn_tui.tui.screens.dialogs import ConfirmDialog
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.run_export(replace(request, force=True))
+            else:
+                # back to the dialog, choices intact, to type another name (W8)
+                from ldn_tui.tui.screens.export_dialog import ExportDialog
+
+                self.push_screen(ExportDialog.again(request), self._export_chosen)
+
+        self.push_screen(ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer)
+
+
+def binding_ids() -> set[str]:
+    """The ids of every key binding a keymap may remap."""
+    return {
+        b.id
+        for b in (*LdnApp.BINDINGS, *ReaderScreen.BINDINGS, *DocumentView.BINDINGS)
+        if isinstance(b, Binding) and b.id
+    }
+
+
+def _remapped(binding: Binding, keymap: dict[str, str]) -> Binding:
+    """``binding`` with the keys the reader's keymap gave it (for help)."""
+    if binding.id and binding.id in keymap:
+        from dataclasses import replace
+
+        return replace(binding, key=keymap[binding.id], key_display=None)
+    return binding
+
+
+def create_app(library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> LdnApp:
+    """The app factory shared by the CLI and the tests."""
+    return LdnApp(library, data_dir, store, documents_cached)

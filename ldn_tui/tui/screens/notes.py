@@ -1,0 +1,417 @@
+"""NotesScreen: every bookmark and note, grouped by pane and heading.
+
+Panes come in pane order and entries in reading order; a bookmark or note
+whose heading is no longer in the content is listed with its stored heading
+text and marked "(orphaned)", never hidden. The filter at the top narrows
+the list as you type (every word must appear in the pane title, heading or
+note text, ignoring case).
+
+User text is shown exactly: it passes through :func:`~ldn_tui.textsafe.visible`
+into ``rich.text.Text`` objects, never markup. The screen only reads the
+store; every change goes through the app (``delete_note``,
+``toggle_bookmark``, ``edit_note*``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ldn_tui.notes.models import Bookmark, Note
+from ldn_tui.textsafe import one_line, visible
+from ldn_tui.tui.widgets.footer import KeysFooter
+from ldn_tui.tui.screens.dialogs import ConfirmDialog
+from ldn_tui.tui.screens.modal import Modal
+
+if TYPE_CHECKING:
+    from ldn_tui.tui.app import LdnApp
+
+#: Control characters (and DEL, C1) never belong in a one-line filter.
+_NO_CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)]}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the list: a bookmark, or a note (``note`` set)."""
+
+    pane_id: str
+    slug: str
+    heading: str
+    orphaned: bool
+    created: str
+    note: Note | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable option id for this entry."""
+        if self.note is not None:
+            return f"note:{self.note.id}"
+        return f"bookmark:{self.pane_id}\x1f{self.slug}"
+
+    @property
+    def is_note(self) -> bool:
+        return self.note is not None
+
+
+@dataclass(frozen=True)
+class PaneGroup:
+    """The entries of one pane, in reading order."""
+
+    pane_id: str
+    title: str
+    missing: bool
+    entries: tuple[Entry, ...]
+
+
+def group_entries(app: LdnApp, bookmarks: list[Bookmark], notes: list[Note]) -> list[PaneGroup]:
+    """Bookmarks and notes grouped by pane (pane order, then unknown panes)
+    and sorted by heading (reading order, orphans last; bookmark first)."""
+    library = app.library
+    known = app.known_places()
+    entries: dict[str, list[Entry]] = {}
+    for b in bookmarks:
+        orphaned = (b.pane_id, b.slug) not in known
+        entries.setdefault(b.pane_id, []).append(Entry(b.pane_id, b.slug, b.heading, orphaned, b.created))
+    for n in notes:
+        orphaned = (n.pane_id, n.slug) not in known
+        entries.setdefault(n.pane_id, []).append(Entry(n.pane_id, n.slug, n.heading, orphaned, n.created, n))
+    groups: list[PaneGroup] = []
+    for pane in library.panes:
+        if pane.id in entries:
+            order = {h.slug: i for i, h in enumerate(library.document(pane.id).headings)}
+            groups.append(PaneGroup(pane.id, pane.title, False, _sorted(entries.pop(pane.id), order)))
+    for pane_id in sorted(entries):  # panes no longer in the content
+        groups.append(PaneGroup(pane_id, pane_id, True, _sorted(entries[pane_id], {})))
+    return groups
+
+
+def _sorted(entries: list[Entry], order: dict[str, int]) -> tuple[Entry, ...]:
+    last = len(order)
+
+    def key(e: Entry) -> tuple:
+        rank = -1 if not e.slug and not e.orphaned else order.get(e.slug, last)
+        return (rank, e.heading if e.orphaned else "", e.slug, e.is_note, e.created)
+
+    return tuple(sorted(entries, key=key))
+
+
+def matches(words: list[str], pane_title: str, entry: Entry) -> bool:
+    """True if every (casefolded) word is in the pane title, heading or text."""
+    hay = "\n".join((pane_title, entry.heading, entry.note.text if entry.note else "")).casefold()
+    return all(word in hay for word in words)
+
+
+def entry_prompt(entry: Entry) -> Text:
+    """The row for an entry; a note's text follows its first line exactly."""
+    if entry.is_note:
+        prompt = Text("✎ ", style="bold")
+    else:
+        prompt = Text("★ ", style="bold")
+    prompt.append(one_line(entry.heading, 70), style="bold")
+    if entry.orphaned:
+        prompt.append("  (orphaned)", style="italic")
+    prompt.append("  note" if entry.is_note else "  bookmark", style="dim")
+    if entry.note is not None:
+        prompt.append("\n")
+        prompt.append(visible(entry.note.text))
+    return prompt
+
+
+class FilterInput(Input):
+    """The filter: pasted control characters are dropped, never drawn."""
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()
+        event.stop()
+        lines = event.text.splitlines()
+        text = (lines[0] if lines else "").translate(_NO_CONTROLS)
+        if text:
+            self.insert_text_at_cursor(text)
+
+
+class EntryList(OptionList):
+    """The entries; ``up`` on the first one goes back to the filter."""
+
+    class LeftTop(Message):
+        """``up`` was pressed on the first entry."""
+
+    def action_cursor_up(self) -> None:
+        first = next((i for i, option in enumerate(self.options) if not option.disabled), None)
+        if first is None or self.highlighted is None or self.highlighted <= first:
+            self.post_message(self.LeftTop())
+            return
+        super().action_cursor_up()
+
+
+#: Printable keys the list itself uses (anything else typed there goes to the filter).
+_LIST_KEYS = {"e", "d", "u", "slash", "space"}
+
+
+class NotesScreen(Modal[None]):
+    """List, filter, open, edit and delete bookmarks and notes."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Go to", priority=True),
+        Binding("e", "edit", "Edit note"),
+        Binding("d,delete", "delete", "Delete", key_display="d"),
+        Binding("u", "undo_delete", "Undo delete"),
+        Binding("slash", "focus_filter", "Filter"),
+        Binding("escape", "close", "Close", priority=True),
+        Binding("down", "focus_list", "To the list", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries: dict[str, Entry] = {}
+        #: The note deleted last on this screen, for ``u`` (undo).
+        self._deleted: Note | None = None
+
+    @property
+    def ldn(self) -> LdnApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def filter_input(self) -> FilterInput:
+        return self.query_one(FilterInput)
+
+    @property
+    def entry_list(self) -> EntryList:
+        return self.query_one(EntryList)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="notes-box"):
+            yield Label("Bookmarks and notes", classes="dialog-title")
+            yield FilterInput(
+                placeholder="Filter: words from a pane, heading or note (down: to the list)",
+                select_on_focus=False,
+                id="notes-filter",
+            )
+            yield EntryList(id="notes-list")
+            yield Static("", id="notes-count", classes="notes-count")
+        yield KeysFooter()
+
+    def on_mount(self) -> None:
+        self.refresh_entries()
+        self.filter_input.focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from the editor or a dialog: something may have changed.
+        self.refresh_entries()
+
+    # -- the list ------------------------------------------------------------
+    def refresh_entries(self) -> None:
+        """Rebuild the list from the store, keeping the highlighted entry."""
+        store = self.ldn.store
+        bookmarks: list[Bookmark] = []
+        notes: list[Note] = []
+        if store is not None:
+            try:
+                bookmarks, notes = store.bookmarks(), store.notes()
+            except Exception as error:  # noqa: BLE001 - show what we can and say why
+                self.notify(str(error), title="Could not read your notes", severity="error")
+        groups = group_entries(self.ldn, bookmarks, notes)
+        words = self.filter_input.value.casefold().split()
+        listing = self.entry_list
+        previous = listing.highlighted_option.id if listing.highlighted_option else None
+        options: list[Option | None] = []
+        self._entries = {}
+        shown = total = 0
+        for group in groups:
+            picked = [e for e in group.entries if matches(words, group.title, e)]
+            total += len(group.entries)
+            if not picked:
+                continue
+            if options:
+                options.append(None)
+            title = Text(one_line(group.title, 70), style="bold underline")
+            if group.missing:
+                title.append("  (pane no longer in the content)", style="italic")
+            options.append(Option(title, disabled=True))
+            for entry in picked:
+                self._entries[entry.key] = entry
+                options.append(Option(entry_prompt(entry), id=entry.key))
+            shown += len(picked)
+        if not total:
+            options = [Option(Text("No bookmarks or notes yet. In a pane, press b to bookmark "
+                                   "the heading you are reading, or n to write a note.", style="italic"), disabled=True)]
+        elif not shown:
+            options = [Option(Text("Nothing matches the filter.", style="italic"), disabled=True)]
+        listing.set_options(options)
+        self._highlight(previous)
+        self._count(shown, total, bool(words))
+        self.refresh_bindings()
+
+    def _highlight(self, option_id: str | None) -> None:
+        listing = self.entry_list
+        if option_id is not None and option_id in self._entries:
+            listing.highlighted = listing.get_option_index(option_id)
+        else:
+            listing.action_first()
+
+    def _count(self, shown: int, total: int, filtered: bool) -> None:
+        marks = sum(1 for e in self._entries.values() if not e.is_note)
+        notes = len(self._entries) - marks
+        text = f"{marks} bookmark{'s' * (marks != 1)}, {notes} note{'s' * (notes != 1)}"
+        if filtered:
+            text = f"Showing {shown} of {total}: {text}"
+        self.query_one("#notes-count", Static).update(Text(text))
+
+    @property
+    def highlighted_entry(self) -> Entry | None:
+        """The entry under the cursor, if any."""
+        option = self.entry_list.highlighted_option
+        return self._entries.get(option.id) if option is not None and option.id else None
+
+    @on(Input.Changed, "#notes-filter")
+    def _filter_changed(self) -> None:
+        self.refresh_entries()
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        entry = self._entries.get(event.option.id or "")
+        if entry is not None:
+            self.go_to(entry)
+
+    @on(EntryList.LeftTop)
+    def _left_top(self) -> None:
+        self.filter_input.focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_key(self, event: events.Key) -> None:
+        # Typing in the list (other than its own keys) goes on in the filter.
+        if self.focused is self.entry_list and event.is_printable and event.key not in _LIST_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.filter_input.focus()
+            self.filter_input.insert_text_at_cursor(event.character or "")
+
+    # -- actions -------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete"):
+            if self.focused is not self.entry_list:
+                return False  # the filter has the keys: hide these
+            return True if self.highlighted_entry is not None else None
+        if action == "open":
+            return True if self.highlighted_entry is not None else None
+        if action == "focus_filter":
+            return self.focused is not self.filter_input
+        if action == "undo_delete":
+            if self.focused is not self.entry_list:
+                return False
+            return self._deleted is not None
+        return True
+
+    def go_to(self, entry: Entry) -> None:
+        """Show the entry's place in the reader and close this screen."""
+        pane = self.ldn.library.pane(entry.pane_id)
+        if pane is None:
+            self.notify(
+                f"The pane “{one_line(entry.pane_id, 40)}” is no longer in the content.",
+                severity="warning",
+                markup=False,
+            )
+            return
+        slug = entry.slug
+        if entry.orphaned:
+            slug = ""
+            self.notify(
+                f"The heading “{one_line(entry.heading, 60)}” is no longer in {pane.title}; showing the pane.",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+        if self.ldn.reader.show_pane(entry.pane_id, slug=slug):
+            self.dismiss(None)
+
+    def action_open(self) -> None:
+        entry = self.highlighted_entry
+        if entry is not None:
+            self.go_to(entry)
+
+    def action_edit(self) -> None:
+        """Edit the note; on a bookmark, write (or edit) its heading's note."""
+        entry = self.highlighted_entry
+        if entry is None:
+            return
+        if entry.note is not None:
+            self.ldn.edit_note_by_id(entry.note.id)
+        else:
+            self.ldn.edit_note(entry.pane_id, entry.slug, entry.heading)
+
+    def action_delete(self) -> None:
+        """Delete the note or remove the bookmark, after asking."""
+        entry = self.highlighted_entry
+        if entry is None:
+            return
+        heading = one_line(entry.heading, 60)
+        if entry.note is not None:
+            question = f"Delete your note on “{heading}”? (u undoes it while this list is open.)"
+            dialog = ConfirmDialog(question, yes="Delete note", no="Keep it", default="no")
+        else:
+            dialog = ConfirmDialog(f"Remove the bookmark on “{heading}”?", yes="Remove bookmark", no="Keep it", default="no")
+        self.app.push_screen(dialog, lambda yes: self._delete_answer(entry, yes))
+
+    def _delete_answer(self, entry: Entry, yes: bool | None) -> None:
+        if yes:
+            if entry.note is not None:
+                if self.ldn.delete_note(entry.note.id):
+                    self._deleted = entry.note
+                    self.notify("Note deleted. Press u to undo.", timeout=6)
+            else:
+                # toggle_bookmark adds when missing: only toggle one that is there.
+                if self._still_bookmarked(entry):
+                    self.ldn.toggle_bookmark(entry.pane_id, entry.slug, entry.heading)
+        self.refresh_entries()
+        self.entry_list.focus()
+
+    def _still_bookmarked(self, entry: Entry) -> bool:
+        store = self.ldn.store
+        try:
+            return store is not None and store.is_bookmarked(entry.pane_id, entry.slug)
+        except Exception as error:  # noqa: BLE001 - say why; change nothing
+            self.notify(str(error), title="Not changed", severity="error", markup=False)
+            return False
+
+    def action_undo_delete(self) -> None:
+        """Bring back the note deleted last on this screen (same id, text and times)."""
+        note = self._deleted
+        if note is None:
+            return
+        try:
+            self.ldn._need_store().merge_note(note)
+        except Exception as error:  # noqa: BLE001 - say why; keep the undo available
+            self.notify(str(error), title="Not restored", severity="error", markup=False)
+            return
+        self._deleted = None
+        self.ldn.refresh_views()
+        self.notify("Note restored.", timeout=3)
+        self.refresh_entries()
+        self._highlight(Entry(note.pane_id, note.slug, note.heading, False, note.created, note).key)
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_focus_list(self) -> None:
+        listing = self.entry_list
+        listing.focus()
+        if listing.highlighted is None:
+            listing.action_first()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,120 @@
+"""The command palette's app commands, and terminal-safe palette text.
+
+Textual's own system-commands provider hands titles and help strings to
+``Content.from_markup`` (its ``Matcher.highlight`` does too), so a pane
+title or summary such as ``dose [/day]`` would crash the palette
+(``MarkupError``) and ``[@click=app.quit]`` would become a live action
+(reliability findings F3, F22). :class:`AppCommands` replaces it: every
+title and help text becomes a :class:`~textual.content.Content` built from
+plain text (Textual passes Content through unchanged), with control
+characters made visible first (:func:`safe_line`), and matches highlighted
+by styling character ranges of that Content.
+
+It lists what :meth:`LdnApp.get_system_commands` yields: every app action
+with its key, "Change theme" and "Quit"; none of Textual's generic
+``Keys``, ``Maximize`` or ``Screenshot`` (of no use to a reader).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.style import Style
+
+from ldn_tui.textsafe import one_line, visible
+
+#: Bidirectional overrides and isolates: they reorder what follows them on
+#: the terminal line, so they are shown as their code point instead
+#: (reliability finding F34).
+_BIDI = {code: f"<U+{code:04X}>" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def safe_line(text: str, limit: int | None = 200) -> str:
+    """``text`` as one terminal-safe line: control characters (C0, C1, ESC,
+    so every escape sequence) and bidi overrides shown as visible symbols;
+    cut to ``limit`` characters (None: not cut)."""
+    line = visible(str(text), keep_newlines=False) if limit is None else one_line(str(text), limit)
+    return line.translate(_BIDI)
+
+
+def plain(text: str, limit: int = 200) -> Content:
+    """Content for ``text``, never parsed as markup, safe for the terminal."""
+    return Content(safe_line(text, limit))
+
+
+def styled_ranges(text: str, ranges: Iterable[tuple[int, int]], style: Style | None) -> Content:
+    """Content for the safe ``text`` with ``style`` on each ``(start, end)``."""
+    content = Content(text)
+    if style is None:
+        return content
+    for start, end in ranges:
+        if 0 <= start < end <= len(text):
+            content = content.stylize(style, start, end)
+    return content
+
+
+class AppCommands(Provider):
+    """The app's own commands (``LdnApp.get_system_commands``), each shown
+    with its key, built from plain text only."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        commands = []
+        for command in self.app.get_system_commands(self.screen):
+            commands.append((safe_line(command.title), safe_line(command.help), command.callback))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(Content(title), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+            if score > 0:
+                ranges = [(offset, offset + 1) for offset in offsets if not title[offset].isspace()]
+                yield Hit(
+                    score,
+                    styled_ranges(title, ranges, matcher.match_style),
+                    callback,  # type: ignore[arg-type]
+                    text=title,
+                    # Content passes through Content.from_markup unchanged
+                    help=Content(help_text),  # type: ignore[arg-type]
+                )
+
+
+class ThemeCommands(Provider):
+    """Every theme for "Change theme", each marked light or dark (Textual's
+    own list gives bare names), the app's three plain ones by their names
+    in words first."""
+
+    def _themes(self) -> list[tuple[str, str, object]]:
+        from functools import partial
+
+        from ldn_tui.tui.themes import THEME_LABELS
+
+        def choose(name: str) -> None:
+            self.app.theme = name
+
+        themes = self.app.available_themes
+        names = [n for n in THEME_LABELS if n in themes] + sorted(n for n in themes if n not in THEME_LABELS)
+        rows = []
+        for name in names:
+            kind = "dark" if themes[name].dark else "light"
+            title = THEME_LABELS.get(name, f"{name} ({kind})")
+            rows.append((safe_line(title), f"A {kind} theme" + (", made for ldn-tui (key T)" if name in THEME_LABELS else ""), partial(choose, name)))
+        return rows
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._themes():
+            yield DiscoveryHit(Content(title), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._themes():
+            score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+            if score > 0:
+                ranges = [(offset, offset + 1) for offset in offsets if not title[offset].isspace()]
+                yield Hit(score, styled_ranges(title, ranges, matcher.match_style), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
