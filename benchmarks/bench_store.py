@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ldn_tui import storage  # noqa: E402
+from ldn_tui.notes import file_format, storage  # noqa: E402
 from ldn_tui.notes.store import DB_NAME, Store, now_utc  # noqa: E402
 
 WORDS = (
@@ -43,7 +43,7 @@ def note_text(rng: random.Random) -> str:
 def build(data_dir: Path, count: int, rng: random.Random) -> None:
     """Write a store holding ``count`` notes in one go (10,000 fsync'd adds would take minutes)."""
     data_dir.mkdir(parents=True)
-    tables = storage.empty_tables()
+    tables = file_format.empty_tables()
     notes = {}
     for i in range(1, count + 1):
         stamp = now_utc()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import tempfile
 import stat
 import subprocess
 import sys
@@ -173,14 +174,14 @@ def test_destination_is_a_directory(data, out, capsys):
 
 def test_unwritable_directory(data, out, monkeypatch, capsys):
     # Simulated: the tests may run as root, which can write anywhere.
-    real_mkstemp = export_files.tempfile.mkstemp
+    real_mkstemp = tempfile.mkstemp
 
     def refuse(*args, dir=None, **kwargs):
         if Path(dir) == out:
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_mkstemp(*args, dir=dir, **kwargs)
 
-    monkeypatch.setattr(export_files.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
     assert run(*export_args(data, "-o", str(out / "x.md"))) == 1
     assert "permission denied" in one_error_line(capsys)
     assert list(out.iterdir()) == []
@@ -188,7 +189,7 @@ def test_unwritable_directory(data, out, monkeypatch, capsys):
 
 def test_disk_full_leaves_no_partial_file(data, out, monkeypatch, capsys):
     ours: set[int] = set()
-    real_mkstemp, real_write = export_files.tempfile.mkstemp, os.write
+    real_mkstemp, real_write = tempfile.mkstemp, os.write
 
     def mkstemp(*args, dir=None, **kwargs):
         fd, name = real_mkstemp(*args, dir=dir, **kwargs)
@@ -204,7 +205,7 @@ def test_disk_full_leaves_no_partial_file(data, out, monkeypatch, capsys):
             return real_write(fd, bytes(data[:100]))  # a partial file really exists for a moment
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export_files.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
     monkeypatch.setattr(export_files.os, "write", write)
     path = out / "x.json"
     assert run(*export_args(data, "-f", "json", "-s", "all", "-o", str(path))) == 1

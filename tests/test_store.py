@@ -470,7 +470,7 @@ def test_unbackupable_damage_goes_read_only_and_touches_nothing(data_dir: Path, 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(session_mod, "write_new_private_file", no_space)
+    monkeypatch.setattr(session_mod, "write_atomic", no_space)
     with Store.open(data_dir) as s:
         assert s.read_only and "could not be backed up" in s.warning
         assert s.notes() == []

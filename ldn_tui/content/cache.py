@@ -21,7 +21,6 @@ from __future__ import annotations
 import io
 import os
 import pickle
-import tempfile
 import zlib
 from functools import partial
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 from ldn_tui import __version__
 
 from ldn_tui.content import models
+from ldn_tui.fsutil import write_atomic
 from ldn_tui.content.library import REFERENCES_FILE, Library
 
 _ALLOWED = {"Document", "Block", "Span", "Heading", "Link", "Citation"}
@@ -123,15 +123,6 @@ def save(library: Library, data_dir: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         for old in path.parent.glob("documents-*.pickle"):
             old.unlink(missing_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".documents-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL), temp_prefix=".documents-")
     except OSError:
         return

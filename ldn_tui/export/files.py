@@ -16,10 +16,10 @@ import errno
 import os
 import stat
 import sys
-import tempfile
 import time
 from pathlib import Path
 
+from ldn_tui.fsutil import TEMP_SUFFIX, reason, write_atomic
 from ldn_tui.textsafe import visible
 
 try:  # POSIX; without it stale temp files are swept by age alone
@@ -27,12 +27,9 @@ try:  # POSIX; without it stale temp files are swept by age alone
 except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
-_CHUNK = 1 << 20
-
 #: Marks the temporary files of an export, so a later export can sweep the
 #: ones a killed export left behind (``.NAME.ldn-export-XXXXXXXX.tmp``).
 TEMP_MARK = ".ldn-export-"
-TEMP_SUFFIX = ".tmp"
 #: A temporary file untouched this long (seconds), and not locked by a live export,
 #: is left over from an export that was killed.
 STALE_AFTER = 2.0
@@ -75,21 +72,7 @@ def _write_stdout(data: bytes) -> None:
             sys.stdout.write(data.decode("utf-8"))
             sys.stdout.flush()
     except OSError as error:
-        raise ExportError(f"cannot write to standard output: {_reason(error)}") from None
-
-
-def _reason(error: OSError) -> str:
-    if error.errno == errno.ENOSPC:
-        return "the disk is full"
-    if error.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
-    if error.errno == errno.EROFS:
-        return "the file system is read-only"
-    if error.errno == errno.EDQUOT:
-        return "the disk quota is exceeded"
-    if error.errno == errno.EBADF:
-        return "it is closed"
-    return (error.strerror or str(error)).rstrip(".").lower()
+        raise ExportError(f"cannot write to standard output: {reason(error)}") from None
 
 
 def check_destination(path: Path, force: bool, data_dir: Path | None = None) -> Path:
@@ -212,46 +195,21 @@ def write_file_atomic(path: Path, data: bytes, force: bool = False) -> Path:
     path = Path(path)
     sweep_stale_temps(path.parent)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX, dir=path.parent)
+        # Checked again just before the move: something may have appeared
+        # at ``path`` since check_destination looked.
+        write_atomic(
+            path,
+            data,
+            replace=force,
+            temp_prefix=f".{path.name}{TEMP_MARK}",
+            lock=True,
+            before_move=lambda: _refuse_special(path),
+        )
+    except FileExistsError:
+        raise DestinationExists(path) from None
     except OSError as error:
-        raise ExportError(f"cannot write {shown(path)}: {_reason(error)}") from None
-    tmp = Path(tmp_name)
-    try:
-        try:
-            _lock(fd)
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view[:_CHUNK]) :]
-            os.fsync(fd)
-            # Checked again just before the move: something may have
-            # appeared at ``path`` since check_destination looked.
-            _refuse_special(path)
-            if force:
-                os.replace(tmp, path)
-            else:
-                _move_no_clobber(tmp, path)
-        finally:
-            os.close(fd)  # releases the lock, after the move
-        _fsync_dir(path.parent)
-    except ExportError:
-        _remove(tmp)
-        raise
-    except OSError as error:
-        _remove(tmp)
-        raise ExportError(f"cannot write {shown(path)}: {_reason(error)}") from None
-    except BaseException:
-        _remove(tmp)
-        raise
+        raise ExportError(f"cannot write {shown(path)}: {reason(error)}") from None
     return path
-
-
-def _lock(fd: int) -> None:
-    if fcntl is not None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # not supported here: the sweep goes by age alone
-            pass
 
 
 def sweep_stale_temps(directory: Path, stale_after: float = STALE_AFTER) -> list[Path]:
@@ -288,41 +246,3 @@ def sweep_stale_temps(directory: Path, stale_after: float = STALE_AFTER) -> list
         finally:
             os.close(fd)
     return removed
-
-
-def _move_no_clobber(tmp: Path, path: Path) -> None:
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise DestinationExists(path) from None
-    except OSError as error:
-        # Some file systems (FAT, some network shares) have no hard links.
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK, errno.ENOSYS):
-            raise
-        if path.exists() or path.is_symlink():
-            raise DestinationExists(path) from None
-        os.replace(tmp, path)
-        return
-    os.unlink(tmp)
-
-
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # not supported on every file system; the data is synced
-        pass
-    finally:
-        os.close(fd)
-
-
-def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError:
-        pass

@@ -24,7 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
-from ldn_tui.export.files import ExportError, _reason
+from ldn_tui.export.files import ExportError
+from ldn_tui.fsutil import reason
 from ldn_tui.export.formats import APP_NAME, SCHEMA_VERSION
 from ldn_tui.notes.models import AppState, Bookmark, Note
 from ldn_tui.notes.file_format import EXTRA_MAX_KEYS, key_problem, shown_key, value_problem
@@ -276,7 +277,7 @@ def read_export(path: Path) -> ExportFile:
     except IsADirectoryError:
         raise ExportError(f"cannot import {name}: it is a directory") from None
     except OSError as error:
-        raise ExportError(f"cannot import {name}: {_reason(error)}") from None
+        raise ExportError(f"cannot import {name}: {reason(error)}") from None
     return parse_export(raw, name)
 
 

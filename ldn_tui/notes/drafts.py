@@ -8,7 +8,7 @@ note or the reader discards it. On the next start any draft left behind is
 offered back (:mod:`ldn_tui.tui.screens.draft_dialog`).
 
 One file per open editor, ``<data dir>/drafts/draft-<id>.json``, written
-all-or-nothing and durably by :func:`ldn_tui.export.files.write_file_atomic`
+all-or-nothing and durably by :func:`ldn_tui.fsutil.write_atomic`
 (temporary file, ``fsync``, ``os.replace``, directory ``fsync``), mode 0600.
 A draft records the process that writes it: :func:`left_behind` skips the
 drafts of an ldn-tui that is still running (another window), so a second
@@ -25,7 +25,8 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ldn_tui.export.files import ExportError, write_file_atomic
+from ldn_tui.fsutil import reason, write_atomic
+from ldn_tui.textsafe import visible
 
 DRAFTS_DIR = "drafts"
 #: Seconds after the last change before the draft is written.
@@ -80,11 +81,9 @@ def write(path: Path, draft: Draft) -> None:
     data = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass")
     try:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_file_atomic(path, data, force=True)
-    except ExportError as error:
-        raise DraftError(str(error)) from None
+        write_atomic(path, data)
     except OSError as error:
-        raise DraftError(f"cannot write {path}: {error.strerror or error}") from None
+        raise DraftError(f"cannot write {visible(str(path), keep_newlines=False)}: {reason(error)}") from None
 
 
 def remove(path: Path) -> None:

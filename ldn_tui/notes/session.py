@@ -24,6 +24,7 @@ from typing import Any, Self
 from tinydb import TinyDB
 from tinydb.table import Table
 
+from ldn_tui.fsutil import write_atomic
 from ldn_tui.notes.storage import (
     DIR_MODE,
     FILE_MODE,
@@ -32,7 +33,6 @@ from ldn_tui.notes.storage import (
     InterProcessLock,
     LockTimeout,
     temp_prefix,
-    write_new_private_file,
 )
 from ldn_tui.notes.file_format import DB_NAME, SCHEMA_VERSION, DamagedFile, LoadInfo, empty_tables, load_tables
 from ldn_tui.notes.records import BOOKMARKS, NOTES, StoreBusy, StoreError, StoreReadOnly
@@ -452,7 +452,7 @@ class StoreSession:
         for n in range(1, 10_000):
             candidate = self.data_dir / (base if n == 1 else f"{base}-{n}")
             try:
-                write_new_private_file(candidate, raw, temp_prefix(self.path))
+                write_atomic(candidate, raw, replace=False, temp_prefix=temp_prefix(self.path))
                 return candidate
             except FileExistsError:
                 continue

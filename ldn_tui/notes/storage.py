@@ -3,7 +3,7 @@
 :mod:`ldn_tui.notes.store` builds the reader-facing API on top. No Textual imports.
 
 The file format (schema, the checks made on load, migrations) lives in
-:mod:`ldn_tui.notes.file_format`; its names are importable from here too.
+:mod:`ldn_tui.notes.file_format`. The write itself is :func:`ldn_tui.fsutil.write_atomic`.
 
 How a write stays safe (see :meth:`AtomicJSONStorage.write`): the JSON goes
 to a new private temporary file in the same directory, is flushed and
@@ -37,7 +37,6 @@ import json
 import operator
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from itertools import islice
@@ -46,19 +45,9 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from ldn_tui.notes.file_format import (  # noqa: F401 - re-exported: the format used to live here
-    BOOKMARK_FIELDS,
-    MIGRATIONS,
-    NOTE_FIELDS,
-    SCHEMA_VERSION,
-    STATE_TYPES,
-    DamagedFile,
-    LoadInfo,
-    empty_tables,
-    load_tables,
-)
+from ldn_tui.fsutil import FILE_MODE, TEMP_SUFFIX, write_atomic
+from ldn_tui.notes.file_format import DamagedFile
 
-FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 #: Loader hook: parsed JSON -> (tables, info). May raise :class:`DamagedFile`.
@@ -72,69 +61,6 @@ Loader = Callable[[Any], tuple[dict, Any]]
 
 class LockTimeout(OSError):
     """Another process held the lock for too long."""
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in ``path`` durable (no-op where unsupported)."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    except OSError as exc:  # some filesystems cannot fsync a directory
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
-            raise
-    finally:
-        os.close(fd)
-
-
-TEMP_SUFFIX = ".tmp"
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def write_new_private_file(path: Path, data: bytes, temp_name: str | None = None) -> None:
-    """Create ``path`` (never overwriting) with mode 0600: whole or not at all.
-
-    The bytes go to a private temporary file (named with ``temp_name`` as
-    prefix, so the next open sweeps it if a crash leaves it), which is
-    ``fsync``-ed and then hard-linked to ``path``: ``link`` fails if
-    ``path`` exists, and a crash before it leaves no partial backup under
-    a backup's name. Raises :class:`FileExistsError` if ``path`` exists.
-    """
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_name or f".{path.name}.", suffix=TEMP_SUFFIX)
-    try:
-        os.fchmod(fd, FILE_MODE)  # umask-independent
-        _write_all(fd, data)
-        os.fsync(fd)
-        try:
-            os.link(tmp, path)
-        except OSError as exc:
-            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-                raise
-            _write_exclusive(path, data)  # a file system without hard links
-    finally:
-        os.close(fd)
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-    fsync_dir(path.parent)
-
-
-def _write_exclusive(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, FILE_MODE)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        _write_all(fd, data)
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        os.unlink(path)
-        raise
-    os.close(fd)
 
 
 def temp_prefix(path: Path) -> str:
@@ -372,24 +298,16 @@ class AtomicJSONStorage(Storage):
             # A lone surrogate that came *from the file* (the store refuses new
             # ones): write it back as the \udXXX escape it was read from.
             payload = json.dumps(data, separators=(",", ":")).encode("ascii")
-        directory = self.path.parent
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=temp_prefix(self.path), suffix=TEMP_SUFFIX)
         try:
-            os.fchmod(fd, FILE_MODE)
-            _write_all(fd, payload)
-            os.fsync(fd)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, payload, temp_prefix=temp_prefix(self.path))
+            # Writes happen under the store's lock, so the file now at the
+            # path is ours: cache what we wrote, keyed by its stat, and keep
+            # it open so its inode number cannot be reused (see module doc).
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         except BaseException:
-            os.close(fd)
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
             self.invalidate()
             raise
-        # The new file is in place; cache what we wrote, keyed by its stat.
         self._set_cache(data, None, _stat_key(os.fstat(fd)), fd)
-        fsync_dir(directory)
 
     def edited(self, name: str, keys: Iterable[Any]) -> None:
         """Announce that documents ``keys`` of table ``name`` will be edited in place.
