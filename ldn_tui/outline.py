@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Iterable
 
-from ldn_tui.content.models import Reference
+from ldn_tui.content import Reference
 
-from ldn_tui.notes.models import Bookmark, Note
+from ldn_tui.notes import Bookmark, Note
 
 if TYPE_CHECKING:
-    from ldn_tui.content.library import Library
+    from ldn_tui.content import Library
 
 
 #: The heading shown for a bookmark or note on a pane's top (slug ``""``).
@@ -90,7 +90,8 @@ class Outline:
         yield from self.orphans
 
 
-def _note_order(note: Note) -> tuple[str, str]:
+def note_order(note: Note) -> tuple[str, str]:
+    """The order notes are listed in everywhere: oldest first, then by id."""
     return (note.created, note.id)
 
 
@@ -138,7 +139,7 @@ def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterab
                     trail=(),
                     key=key,
                     bookmark=marks.get(top),
-                    notes=tuple(sorted(by_place.get(top, ()), key=_note_order)),
+                    notes=tuple(sorted(by_place.get(top, ()), key=note_order)),
                     cites=cites,
                 )
             )
@@ -160,7 +161,7 @@ def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterab
                         trail=tuple(text for _, text in stack),
                         key=key,
                         bookmark=marks.get(place),
-                        notes=tuple(sorted(by_place.get(place, ()), key=_note_order)),
+                        notes=tuple(sorted(by_place.get(place, ()), key=note_order)),
                         cites=cites,
                     )
                 )
@@ -171,7 +172,7 @@ def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterab
     orphans: list[Section] = []
     for place in places - seen:
         pane_id, slug = place
-        items = sorted(by_place.get(place, ()), key=_note_order)
+        items = sorted(by_place.get(place, ()), key=note_order)
         mark = marks.get(place)
         stored = items[-1].heading if items else (mark.heading if mark else "")
         pane = library.pane(pane_id)

@@ -18,7 +18,7 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from ldn_tui.export.options import FORMATS, PAPERS, SCOPES, STDOUT
+from ldn_tui.export import FORMATS, PAPERS, SCOPES, STDOUT
 
 PROG = "ldn-tui"
 
@@ -76,7 +76,7 @@ def add_export_commands(commands, parents: list[argparse.ArgumentParser]) -> Non
 
 def run_export_command(args: argparse.Namespace, content: Path, data: Path) -> int:
     """Run ``export`` or ``import``; 0 on success, 1 with one line on stderr."""
-    from ldn_tui.export.request import ExportError
+    from ldn_tui.export import ExportError
 
     try:
         if args.command == "import":
@@ -100,7 +100,7 @@ def one_line(message: str) -> str:
 
 
 def _open_store(data: Path, shown_as: Path | None = None):
-    from ldn_tui.notes.store import Store
+    from ldn_tui.notes import Store
 
     store = Store.open(data, shown_as=shown_as)
     if store.warning:
@@ -110,9 +110,9 @@ def _open_store(data: Path, shown_as: Path | None = None):
 
 def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
     """``ldn-tui export``: read the store, render, write safely."""
-    from ldn_tui.content.library import ContentError, load_library
-    from ldn_tui.export.request import ExportRequest, default_filename, write_export
-    from ldn_tui.notes.store import StoreError
+    from ldn_tui.content import ContentError, load_library
+    from ldn_tui.export import ExportRequest, default_filename, write_export
+    from ldn_tui.notes import StoreError
 
     output = args.output if args.output is not None else default_filename(args.format)
     request = ExportRequest(
@@ -121,7 +121,7 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
     )
     if output != STDOUT:
         # Refuse a bad destination before touching the store or the content.
-        from ldn_tui.export.request import check_destination
+        from ldn_tui.export import check_destination
 
         check_destination(request.path, request.force, data)
     store = _open_store(data)
@@ -170,9 +170,9 @@ def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
     exactly what the store would do, and the real file is never opened for
     writing.
     """
-    from ldn_tui.notes.store import DB_NAME
+    from ldn_tui.notes import DB_NAME
 
-    from ldn_tui.export.request import read_export
+    from ldn_tui.export import read_export
 
     export = read_export(file)  # raises before anything is opened
     if dry_run:
@@ -188,8 +188,8 @@ def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
 
 
 def _merge(data: Path, export, dry_run: bool, shown_as: Path | None = None) -> int:
-    from ldn_tui.export.request import import_export
-    from ldn_tui.notes.store import StoreError
+    from ldn_tui.export import import_export
+    from ldn_tui.notes import StoreError
 
     store = _open_store(data, shown_as)  # a dry run names the reader's file, not the copy
     try:

@@ -21,7 +21,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def add_reach_commands(commands, common: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
     """Register ``show``, ``search`` and ``serve``."""
-    from ldn_tui.content.plain_text import DEFAULT_WIDTH, FORMATS, MIN_WIDTH
+    from ldn_tui.content import DEFAULT_WIDTH, FORMATS, MIN_WIDTH
 
     show = commands.add_parser(
         "show",
@@ -105,7 +105,7 @@ def _out(text: str) -> None:
 
 
 def _library(content: Path):
-    from ldn_tui.content.library import load_library
+    from ldn_tui.content import load_library
 
     return load_library(content)
 
@@ -113,7 +113,7 @@ def _library(content: Path):
 def default_width() -> int:
     """The terminal's width, at most :data:`~ldn_tui.content.plain_text.DEFAULT_WIDTH`
     (76 when stdout is not a terminal)."""
-    from ldn_tui.content.plain_text import DEFAULT_WIDTH, MIN_WIDTH
+    from ldn_tui.content import DEFAULT_WIDTH, MIN_WIDTH
 
     columns = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
     return max(MIN_WIDTH, min(DEFAULT_WIDTH, columns))
@@ -121,8 +121,8 @@ def default_width() -> int:
 
 def run_show(args: argparse.Namespace, content: Path) -> int:
     """``ldn-tui show``: 0; 1 for broken content; 2 for an unknown pane or bad width."""
-    from ldn_tui.content.library import ContentError
-    from ldn_tui.content.plain_text import MIN_WIDTH, UnknownPane, list_panes, render, resolve
+    from ldn_tui.content import ContentError
+    from ldn_tui.content import MIN_WIDTH, UnknownPane, list_panes, render, resolve
 
     width = args.width if args.width is not None else default_width()
     if width < MIN_WIDTH:
@@ -144,8 +144,8 @@ def run_show(args: argparse.Namespace, content: Path) -> int:
 
 def run_search(args: argparse.Namespace, content: Path, data: Path) -> int:
     """``ldn-tui search``: hits on stdout (0), or a 'Did you mean' line (1)."""
-    from ldn_tui.content.library import ContentError
-    from ldn_tui.content.plain_text import search_hits, search_misses
+    from ldn_tui.content import ContentError
+    from ldn_tui.content import search_hits, search_misses
 
     query = " ".join(args.query)
     if args.limit < 1:
@@ -157,7 +157,7 @@ def run_search(args: argparse.Namespace, content: Path, data: Path) -> int:
     notes, warning = _read_notes(data)
     if warning:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    from ldn_tui.search.query import build_index
+    from ldn_tui.search import build_index
 
     index = build_index(library)
     index.set_user_data(notes)
@@ -172,7 +172,7 @@ def run_search(args: argparse.Namespace, content: Path, data: Path) -> int:
 def _read_notes(data: Path):
     """The reader's notes, read only: no store file means no notes (nothing
     is created). Returns ``(notes, warning or None)``."""
-    from ldn_tui.notes.store import DB_NAME, Store, StoreError
+    from ldn_tui.notes import DB_NAME, Store, StoreError
 
     if not (data / DB_NAME).is_file():
         return [], None
@@ -199,7 +199,7 @@ def run_serve(args: argparse.Namespace, content: Path, data: Path) -> int:
         from textual_serve.server import Server
     except ImportError:
         return _fail("'serve' needs textual-serve: install it with  pip install 'ldn-tui[web]'")
-    from ldn_tui.content.library import ContentError
+    from ldn_tui.content import ContentError
 
     try:
         _library(content)  # refuse broken content here, not in every browser tab

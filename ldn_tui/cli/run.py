@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_check(content: Path) -> int:
     """Print every content problem; 0 when clean, 1 otherwise."""
-    from ldn_tui.content.check import check_directory
+    from ldn_tui.content import check_directory
 
     problems = check_directory(content)
     # Content is not trusted to be terminal-safe: a control character in a
@@ -106,14 +106,14 @@ def run_app(content: Path, data: Path) -> int:
 
 
 def _run_app(content: Path, data: Path) -> int:
-    from ldn_tui.content import cache as doc_cache
-    from ldn_tui.content.library import ContentError, load_library
+    from ldn_tui.content import load_document_cache, save_document_cache
+    from ldn_tui.content import ContentError, load_library
 
     try:
         # The references file is only needed to parse panes; when the
         # document cache already holds every parsed pane it is read later.
         library = load_library(content, references=False)
-        cached = doc_cache.load(library, data)
+        cached = load_document_cache(library, data)
         if not cached:
             library.load_references()
     except ContentError as error:

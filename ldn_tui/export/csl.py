@@ -20,7 +20,7 @@ import json
 import re
 from typing import Iterable
 
-from ldn_tui.content.models import Reference, registry_url
+from ldn_tui.content import Reference, registry_url
 
 #: "Surname Initials", the surname maybe several words ("Van Marwijk H")
 _NAME = re.compile(r"^(?P<family>[^\W\d_][\w'’.\-]*(?: [^\W\d_][\w'’.\-]*)*) (?P<given>[A-Z]{1,4})$")

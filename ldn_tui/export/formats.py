@@ -21,17 +21,9 @@ from html import escape
 from typing import Iterable
 
 from ldn_tui import __version__
-from ldn_tui.outline import (  # noqa: F401 - re-exported: the outline used to live here
-    Outline,
-    PaneGroup,
-    Section,
-    _note_order,
-    build_outline,
-    note_dates,
-    when,
-)
-from ldn_tui.content.models import Reference
-from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.outline import Outline, Section, note_dates, note_order, when
+from ldn_tui.content import Reference
+from ldn_tui.notes import AppState, Bookmark, Note
 
 APP_NAME = "ldn-tui"
 SCHEMA_VERSION = 1
@@ -383,7 +375,7 @@ def render_json(
         "bookmarks": [
             bookmark_dict(b) for b in sorted(bookmarks, key=lambda b: (b.created, b.pane_id, b.slug))
         ],
-        "notes": [note_dict(n) for n in sorted(notes, key=_note_order)],
+        "notes": [note_dict(n) for n in sorted(notes, key=note_order)],
     }
     if state is not None:
         data["state"] = state_dict(state)

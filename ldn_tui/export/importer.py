@@ -27,9 +27,9 @@ from typing import Any, Iterable, Protocol, Sequence
 from ldn_tui.export.files import ExportError
 from ldn_tui.fsutil import reason
 from ldn_tui.export.formats import APP_NAME, SCHEMA_VERSION
-from ldn_tui.notes.models import AppState, Bookmark, Note
-from ldn_tui.notes.file_format import EXTRA_MAX_KEYS, key_problem, shown_key, value_problem
-from ldn_tui.notes.records import EARLIEST, LATEST
+from ldn_tui.notes import AppState, Bookmark, Note
+from ldn_tui.notes import EXTRA_MAX_KEYS, key_problem, shown_key, value_problem
+from ldn_tui.notes import EARLIEST, LATEST
 from ldn_tui.textsafe import one_line
 
 #: Imports larger than this are refused unread, and ``ldn-tui export`` refuses

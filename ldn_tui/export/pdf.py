@@ -41,9 +41,9 @@ from ldn_tui.textsafe import visible
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from ldn_tui.content.library import Library
-    from ldn_tui.content.models import Reference
-    from ldn_tui.notes.models import Note
+    from ldn_tui.content import Library
+    from ldn_tui.content import Reference
+    from ldn_tui.notes import Note
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -366,7 +366,7 @@ def _identifier_lines(ref: Reference) -> list[tuple[str, str, str]]:
     if ref.pmid:
         out.append(("PubMed", f"PMID {ref.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"))
     if ref.registry:
-        from ldn_tui.content.models import registry_url
+        from ldn_tui.content import registry_url
 
         out.append(("Trial registry", ref.registry, registry_url(ref.registry)))
     if ref.url:

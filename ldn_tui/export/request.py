@@ -51,11 +51,11 @@ from ldn_tui.export.importer import (  # noqa: F401 - re-exported
     read_export,
     schema_errors,
 )
-from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes import AppState, Bookmark, Note
 from ldn_tui.textsafe import one_line
 
 if TYPE_CHECKING:
-    from ldn_tui.content.library import Library
+    from ldn_tui.content import Library
 
 from ldn_tui.export.options import FORMATS, PAPERS, SCOPES, STDOUT  # noqa: E402,F401 - re-exported
 

@@ -1,0 +1,65 @@
+"""The reader's data: bookmarks, notes and reading position in one TinyDB file
+(atomic, durable, locked between windows), and the editor's crash drafts.
+
+No Textual, and no knowledge of the guide's content.
+"""
+
+from ldn_tui.notes.drafts import (
+    DRAFT_DELAY,
+    Draft,
+    DraftError,
+    drafts_dir,
+)
+from ldn_tui.notes.drafts import left_behind as left_behind_drafts
+from ldn_tui.notes.drafts import new_path as new_draft_path
+from ldn_tui.notes.drafts import remove as remove_draft
+from ldn_tui.notes.drafts import write as write_draft
+from ldn_tui.notes.file_format import (
+    DB_NAME,
+    EXTRA_MAX_KEYS,
+    key_problem,
+    peek_state,
+    shown_key,
+    value_problem,
+)
+from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes.records import (
+    EARLIEST,
+    LATEST,
+    NoteConflict,
+    NoteNotFound,
+    StoreBusy,
+    StoreError,
+    StoreReadOnly,
+    UnsavableText,
+)
+from ldn_tui.notes.store import Store
+
+__all__ = [
+    "DRAFT_DELAY",
+    "Draft",
+    "DraftError",
+    "DB_NAME",
+    "EARLIEST",
+    "EXTRA_MAX_KEYS",
+    "LATEST",
+    "AppState",
+    "Bookmark",
+    "Note",
+    "NoteConflict",
+    "NoteNotFound",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreReadOnly",
+    "UnsavableText",
+    "drafts_dir",
+    "left_behind_drafts",
+    "new_draft_path",
+    "remove_draft",
+    "write_draft",
+    "key_problem",
+    "peek_state",
+    "shown_key",
+    "value_problem",
+]

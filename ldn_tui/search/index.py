@@ -17,13 +17,13 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from ldn_tui.content.models import Block
+from ldn_tui.content import Block
 
-from ldn_tui.notes.models import Bookmark, Note
+from ldn_tui.notes import Bookmark, Note
 from ldn_tui.search.text import WORD_RE, _deletions, _within_one, fold, stem, words
 
 if TYPE_CHECKING:
-    from ldn_tui.content.library import Library
+    from ldn_tui.content import Library
 
 _K1, _B = 1.2, 0.75
 #: a title (heading, glossary term, pane title) word counts this many times

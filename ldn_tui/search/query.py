@@ -43,7 +43,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from ldn_tui.notes.models import Bookmark, Note
+from ldn_tui.notes import Bookmark, Note
 from ldn_tui.search.index import _content_entries, _Part, _user_entries
 from ldn_tui.search.text import (  # noqa: F401 - re-exported: the word functions used to live here
     WORD_RE,
@@ -56,7 +56,7 @@ from ldn_tui.search.text import (  # noqa: F401 - re-exported: the word function
 )
 
 if TYPE_CHECKING:
-    from ldn_tui.content.library import Library
+    from ldn_tui.content import Library
 
 __all__ = ["SearchResult", "SearchIndex", "build_index", "find_matches", "fold", "stem"]
 

@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ldn_tui import startup
-from ldn_tui.content.library import Library
-from ldn_tui.notes.models import Note
+from ldn_tui.content import Library
+from ldn_tui.notes import Note
 from ldn_tui.tui.screens.reader import ReaderScreen
 from ldn_tui.tui.widgets.document_view import DocumentView
 
@@ -123,9 +123,9 @@ class LdnApp(App[int]):
         its cost is not on the way to the reader's first sight of the pane.
         """
         if self._cached_documents is None:
-            from ldn_tui.content import cache as doc_cache
+            from ldn_tui.content import load_document_cache, save_document_cache
 
-            self._cached_documents = doc_cache.load(self.library, self.data_dir)
+            self._cached_documents = load_document_cache(self.library, self.data_dir)
         saved = self._saved
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         pane, slug, y = self.library.panes[0].id, "", 0
@@ -150,7 +150,7 @@ class LdnApp(App[int]):
                 "scroll_y": state.scroll_y,
                 "line_width": state.extra.get("line_width"),
             }
-        from ldn_tui.notes.file_format import DB_NAME, peek_state
+        from ldn_tui.notes import DB_NAME, peek_state
 
         return peek_state(self.data_dir / DB_NAME) or {}
 
@@ -194,7 +194,7 @@ class LdnApp(App[int]):
 
     def _offer_drafts(self) -> None:
         """Offer back notes left unsaved when ldn-tui last closed (if any)."""
-        from ldn_tui.notes.drafts import drafts_dir
+        from ldn_tui.notes import drafts_dir
 
         if drafts_dir(self.data_dir).is_dir():
             from ldn_tui.tui.screens.draft_dialog import offer_drafts
@@ -264,7 +264,7 @@ class LdnApp(App[int]):
     def _open_store(self):
         """Open the store (never raises); tell the reader about any problem."""
         if self.store is None:
-            from ldn_tui.notes.store import Store
+            from ldn_tui.notes import Store
 
             self.store = Store.open(self.data_dir)
             # shown as a dialog once the first frame (and any notice) is up
@@ -275,15 +275,15 @@ class LdnApp(App[int]):
         """Every pane is parsed (called from the background worker thread):
         keep the parsed documents for the next start."""
         if not self._cached_documents:
-            from ldn_tui.content import cache as doc_cache
+            from ldn_tui.content import load_document_cache, save_document_cache
 
-            doc_cache.save(self.library, self.data_dir)
+            save_document_cache(self.library, self.data_dir)
         index = self._build_index()
         self.call_from_thread(setattr, self, "search_index", index)
 
     def _build_index(self):
         """Build the search index over content and the reader's notes."""
-        from ldn_tui.search.query import build_index
+        from ldn_tui.search import build_index
 
         index = build_index(self.library)
         if self.store is not None:
@@ -643,7 +643,7 @@ class LdnApp(App[int]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def run_export(self, request) -> None:
         """Write an export in a worker; ask before replacing a file."""
-        from ldn_tui.export.request import DestinationExists, ExportError, write_export
+        from ldn_tui.export import DestinationExists, ExportError, write_export
 
         try:
             bookmarks, notes, state = self._need_store().snapshot()

@@ -12,12 +12,12 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ldn_tui.export.request import ExportRequest, render_export, select
+from ldn_tui.export import ExportRequest, render_export, select
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from ldn_tui.content.library import Library
+    from ldn_tui.content import Library
 
 #: format -> MIME type of the download
 MIME_TYPES = {

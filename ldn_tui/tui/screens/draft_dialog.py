@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
-from ldn_tui.notes.drafts import Draft, DraftError, left_behind, remove
+from ldn_tui.notes import Draft, DraftError, left_behind_drafts, remove_draft
 from ldn_tui.textsafe import one_line, visible
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
@@ -80,7 +80,7 @@ class DraftDialog(Modal[str]):
 def offer_drafts(app: LdnApp, skip: frozenset = frozenset()) -> None:
     """Offer the next draft left behind (not in ``skip``), one at a time."""
     store = app.store
-    for draft in left_behind(app.data_dir):
+    for draft in left_behind_drafts(app.data_dir):
         if draft.path in skip:
             continue
         if _already_saved(app, draft):
@@ -107,7 +107,7 @@ def _already_saved(app: LdnApp, draft: Draft) -> bool:
 
 def _remove(app: LdnApp, draft: Draft) -> bool:
     try:
-        remove(draft.path)
+        remove_draft(draft.path)
     except DraftError as error:
         app.notify(str(error), title="Draft kept", severity="warning", markup=False)
         return False

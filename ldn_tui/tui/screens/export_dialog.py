@@ -26,7 +26,7 @@ from textual.widgets import (
     Static,
 )
 
-from ldn_tui.export.request import FORMATS, PAPERS, SCOPES, ExportRequest, default_filename
+from ldn_tui.export import FORMATS, PAPERS, SCOPES, ExportRequest, default_filename
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
 

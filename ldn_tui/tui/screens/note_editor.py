@@ -47,11 +47,8 @@ from textual.css.query import NoMatches
 from textual.reactive import var
 from textual.widgets import Button, Label, Static, TextArea
 
-from ldn_tui.notes.drafts import DRAFT_DELAY, Draft, DraftError
-from ldn_tui.notes.drafts import new_path as new_draft_path
-from ldn_tui.notes.drafts import remove as remove_draft
-from ldn_tui.notes.drafts import write as write_draft
-from ldn_tui.notes.models import Note
+from ldn_tui.notes import DRAFT_DELAY, Draft, DraftError, new_draft_path, remove_draft, write_draft
+from ldn_tui.notes import Note
 from ldn_tui.textsafe import one_line
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.dialogs import ConfirmDialog

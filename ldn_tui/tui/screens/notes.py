@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ldn_tui.notes.models import Bookmark, Note
+from ldn_tui.notes import Bookmark, Note
 from ldn_tui.textsafe import one_line, visible
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.dialogs import ConfirmDialog

@@ -30,7 +30,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ldn_tui.search.query import SearchIndex, SearchResult, find_matches
+from ldn_tui.search import SearchIndex, SearchResult, find_matches
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
 from ldn_tui.tui.screens.palette import plain, safe_line, styled_ranges

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ldn_tui.content.models import Block
+from ldn_tui.content import Block
 from ldn_tui.tui.widgets.render import GUTTER, IncrementalRender, Rendered, Styles, readable, render_blocks
 
 Matcher = Callable[[str, str], list[tuple[int, int]]]
@@ -602,7 +602,7 @@ class DocumentView(ScrollView, can_focus=True):
         if self.matcher is None:
             # Literal, smart-case matching, shared with search (imported on
             # first use so start-up does not pay for it).
-            from ldn_tui.search.query import find_matches
+            from ldn_tui.search import find_matches
 
             self.matcher = find_matches
         if rendered and self.find_query:

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ldn_tui.notes.models import Note
+from ldn_tui.notes import Note
 from ldn_tui.textsafe import one_line, visible
 
 

@@ -30,7 +30,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from ldn_tui.content.models import Block, Span
+from ldn_tui.content import Block, Span
 
 #: Columns kept free on the left of every line for bookmark/note markers:
 #: room for both (``★✎``) and a space before the heading text.

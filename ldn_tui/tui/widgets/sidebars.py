@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ldn_tui.content.models import PaneMeta
+from ldn_tui.content import PaneMeta
 
 
 def _toc_label(marker: str, level: int, text: str) -> Table:
