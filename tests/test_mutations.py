@@ -33,7 +33,7 @@ def _heading_line(view, slug: str) -> int:
 async def _with_bookmark_and_note(pilot) -> None:
     """Bookmark "Key points" and write a note on it and on "Details"."""
     app = pilot.app
-    store = app._need_store()
+    store = app.notebook.store
     store.toggle_bookmark("alpha", "key-points", "Key points")
     store.add_note("alpha", "key-points", "Key points", "first note")
     store.add_note("alpha", "details", "Details", "second note")
@@ -72,7 +72,7 @@ async def test_top_of_pane_bookmark_marks_the_title(app):
     ldn = app()
     async with ldn.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        ldn._need_store().toggle_bookmark("alpha", "", "Alpha")
+        ldn.notebook.store.toggle_bookmark("alpha", "", "Alpha")
         ldn.refresh_views()
         await pilot.pause()
         assert _line_text(ldn.reader.view, 0).startswith("★  Alpha")

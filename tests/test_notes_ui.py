@@ -227,7 +227,7 @@ async def test_empty_new_note_is_not_saved(content: Path, data_dir: Path) -> Non
 async def test_delete_from_the_editor_asks(content: Path, data_dir: Path) -> None:
     app = make_app(content, data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        note = app.save_note("alpha", "", "Alpha", None, "keep me?")
+        note = app.notebook.save_edit("alpha", "", "Alpha", None, "keep me?", None).note
         await pilot.press("n")
         editor = await screen(pilot, editor_type())
         assert editor.note == note
@@ -276,7 +276,7 @@ async def test_failed_save_keeps_the_text(content: Path, data_dir: Path, monkeyp
 async def test_note_deleted_elsewhere_can_be_saved_as_new(content: Path, data_dir: Path) -> None:
     app = make_app(content, data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        note = app.save_note("alpha", "", "Alpha", None, "first")
+        note = app.notebook.save_edit("alpha", "", "Alpha", None, "first", None).note
         await pilot.press("n")
         editor = await screen(pilot, editor_type())
         app.store.delete_note(note.id)  # another window
@@ -310,7 +310,7 @@ async def test_control_characters_never_reach_the_terminal(content: Path, data_d
         # A note stored with raw escapes (from an import, say) is shown safely
         # and left exactly as it is.
         raw = "\x1b[31mred\x1b[0m \x1b]0;title\x07 \x00\x08"
-        note = app.save_note("alpha", "", "Alpha", None, raw)
+        note = app.notebook.save_edit("alpha", "", "Alpha", None, raw, None).note
         await pilot.press("n")
         editor = await screen(pilot, editor_type())
         area = editor.text_area
@@ -333,7 +333,7 @@ async def test_control_characters_never_reach_the_terminal(content: Path, data_d
 async def test_unusual_line_breaks_are_told_not_changed(content: Path, data_dir: Path) -> None:
     app = make_app(content, data_dir)
     async with app.run_test(size=SIZE) as pilot:
-        note = app.save_note("alpha", "", "Alpha", None, "page\x0cbreak\u2028and\r\nmixed\n")
+        note = app.notebook.save_edit("alpha", "", "Alpha", None, "page\x0cbreak\u2028and\r\nmixed\n", None).note
         told = record_notifications(app)
         await pilot.press("n")
         editor = await screen(pilot, editor_type())
@@ -349,12 +349,12 @@ async def test_unusual_line_breaks_are_told_not_changed(content: Path, data_dir:
 
 def seed(app: LdnApp) -> dict[str, object]:
     """Bookmarks and notes on two panes, one of them orphaned."""
-    app.toggle_bookmark("beta", "details", "Details")
-    app.toggle_bookmark("alpha", "deeper", "Deeper")
+    app.notebook.toggle_bookmark("beta", "details", "Details")
+    app.notebook.toggle_bookmark("alpha", "deeper", "Deeper")
     return {
-        "dreams": app.save_note("beta", "details", "Details", None, "Vivid DREAMS in week one"),
-        "alpha": app.save_note("alpha", "background", "Background", None, "Ask about dose"),
-        "orphan": app.save_note("alpha", "old-heading", "A heading that was removed", None, "Still mine"),
+        "dreams": app.notebook.save_edit("beta", "details", "Details", None, "Vivid DREAMS in week one", None).note,
+        "alpha": app.notebook.save_edit("alpha", "background", "Background", None, "Ask about dose", None).note,
+        "orphan": app.notebook.save_edit("alpha", "old-heading", "A heading that was removed", None, "Still mine", None).note,
     }
 
 
@@ -432,7 +432,7 @@ async def test_orphans_are_shown_and_open_their_pane(content: Path, data_dir: Pa
     app = make_app(content, data_dir)
     async with app.run_test(size=SIZE) as pilot:
         notes = seed(app)
-        app.save_note("gone", "x", "From a removed pane", None, "kept")
+        app.notebook.save_edit("gone", "x", "From a removed pane", None, "kept", None).note
         told = record_notifications(app)
         await pilot.press("m")
         scr = await screen(pilot, notes_type())
@@ -533,7 +533,7 @@ async def test_notes_panel_shows_the_text_exactly(content: Path, data_dir: Path)
     app = make_app(content, data_dir)
     async with app.run_test(size=SIZE) as pilot:
         text = "Line one [b]not bold[/b]\n  indented line two 🙂"
-        note = app.save_note("alpha", "background", "Background", None, text)
+        note = app.notebook.save_edit("alpha", "background", "Background", None, text, None).note
         await pilot.press("p")
         await pilot.pause()
         panel = app.reader.query_one(NotesPanel)
@@ -558,7 +558,7 @@ async def test_any_note_text_is_shown_exactly(content: Path, data_dir: Path) -> 
         panel = app.reader.query_one(NotesPanel)
 
         async def check(text: str) -> None:
-            note = app.save_note("alpha", "background", "Background", None, text)
+            note = app.notebook.save_edit("alpha", "background", "Background", None, text, None).note
             assert note is not None and app.store.get_note(note.id).text == text
             scr.refresh_entries()
             await pilot.pause()
@@ -567,7 +567,7 @@ async def test_any_note_text_is_shown_exactly(content: Path, data_dir: Path) -> 
             for widget in (panel, scr.entry_list):
                 assert not CONTROL & set(rendered_text(widget))
             app.export_screenshot()  # the whole screen through the compositor
-            assert app.delete_note(note.id)
+            assert app.notebook.delete_note(note.id)
 
         @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(st.text())

@@ -103,7 +103,7 @@ async def test_notes_panel_tells_notes_apart_and_stays_readable(tmp_path):
         rows = ldn.screen._compositor.render_strips()[region.y : region.bottom]
         assert "No notes on this pane yet." in rows[0].text
         assert not check_lines([row.crop(region.x, region.right) for row in rows])
-        store = ldn._need_store()
+        store = ldn.notebook.store
         store.add_note("overview", "key-points", "Key points", "first")
         store.add_note("overview", "safety-in-one-paragraph", "Safety in one paragraph", "second")
         ldn.refresh_views()

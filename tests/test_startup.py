@@ -139,7 +139,7 @@ async def test_width_class_is_set_before_the_first_frame(app):
             # A new reader screen is styled for the width from the start,
             # not from the first Resize.
             with ldn._context():
-                fresh = ReaderScreen()
+                fresh = ReaderScreen(ldn.library, ldn.notebook)
             assert fresh.has_class(present) and not fresh.has_class(absent)
     ldn = app()
     async with ldn.run_test(size=SIZE) as pilot:

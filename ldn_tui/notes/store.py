@@ -353,6 +353,11 @@ class Store(StoreSession):
 
     # -- whole-store helpers -----------------------------------------------------
 
+    def bookmarks_and_notes(self) -> tuple[list[Bookmark], list[Note]]:
+        """All bookmarks and all notes, read together under one lock hold."""
+        with self._op(write=False):
+            return list(self._all_bookmarks()), list(self._all_notes())
+
     def snapshot(self) -> tuple[list[Bookmark], list[Note], AppState]:
         """Bookmarks, notes and state, read together (for export).
 

@@ -1,7 +1,10 @@
-"""LdnApp: global keys, the command palette, and the reader's stored data.
+"""LdnApp: the composition root. It builds the :class:`~ldn_tui.notebook.Notebook`
+(the headless service between the screens and the notes store), hands it to
+the screens, and owns what is the app's own: global keys, the command
+palette, themes, the reading position, search and export.
 
-The app owns the :class:`~ldn_tui.notes.store.Store`; screens and widgets ask the
-app to change anything stored, so every write goes through one place.
+Screens never call back into the app: they call the notebook, or post a
+message (``ReaderScreen.Ready``/``Moved``/``PanesReady``) that the app handles.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from textual.screen import Screen
 
 from ldn_tui import startup
 from ldn_tui.content import Library
-from ldn_tui.notes import Note
+from ldn_tui.notebook import Notebook
 from ldn_tui.tui.screens.reader import ReaderScreen
 from ldn_tui.tui.widgets.document_view import DocumentView
 
@@ -75,7 +78,10 @@ class LdnApp(App[int]):
         self.animation_level = "none"
         self.library = library
         self.data_dir = data_dir
-        self.store = store
+        #: bookmarks and notes, for every screen (opens the store lazily)
+        self.notebook = Notebook(library, data_dir, store)
+        self.notebook.changed.append(self.refresh_views)
+        self.notebook.failed.append(self._store_error)
         self._position: tuple[str, str, int] | None = None
         self._position_timer = None
         #: the signals whose handlers :meth:`_watch_signals` installed
@@ -106,7 +112,24 @@ class LdnApp(App[int]):
         return paste_safe(super().get_driver_class())
 
     def get_default_screen(self) -> Screen:
-        return ReaderScreen()
+        return ReaderScreen(self.library, self.notebook)
+
+    @property
+    def store(self):
+        """The notes store once it is open (the first frame opens it), else None."""
+        return self.notebook.store if self.notebook.opened else None
+
+    def on_reader_screen_ready(self, _: ReaderScreen.Ready) -> None:
+        self.start()
+        # Once the first pane is on screen, parse and render the others in
+        # the background so a first visit is as quick as a return visit.
+        self.reader.call_after_refresh(self.reader.prepare_panes)
+
+    def on_reader_screen_moved(self, event: ReaderScreen.Moved) -> None:
+        self.remember_position(event.pane_id, event.slug, event.y)
+
+    def on_reader_screen_panes_ready(self, _: ReaderScreen.PanesReady) -> None:
+        self.panes_ready()
 
     @property
     def reader(self) -> ReaderScreen:
@@ -131,7 +154,7 @@ class LdnApp(App[int]):
         pane, slug, y = self.library.panes[0].id, "", 0
         width = saved.get("line_width")
         if type(width) is int and (width == 0 or width in LINE_WIDTHS):
-            self.reader.view.line_width = width or None
+            self.reader.set_line_width(width or None, before_first_pane=True)
         last = saved.get("last_pane")
         if last and self.library.pane(last):
             pane, slug, y = last, saved.get("last_slug", ""), int(saved.get("scroll_y", 0))
@@ -199,7 +222,7 @@ class LdnApp(App[int]):
         if drafts_dir(self.data_dir).is_dir():
             from ldn_tui.tui.screens.draft_dialog import offer_drafts
 
-            offer_drafts(self)
+            offer_drafts(self, self.notebook)
 
     def _watch_signals(self) -> None:
         """On SIGHUP (the window closed) and SIGTERM: keep the open editor's
@@ -254,43 +277,43 @@ class LdnApp(App[int]):
 
             self.push_screen(MessageDialog("About your notes", message))
 
-    def _need_store(self):
-        """The store, opened now if the first frame has not opened it yet
-        (an action can come before that)."""
-        if self.store is None:
-            self._open_store()
-        return self.store
-
     def _open_store(self):
         """Open the store (never raises); tell the reader about any problem."""
-        if self.store is None:
-            from ldn_tui.notes import Store
-
-            self.store = Store.open(self.data_dir)
+        if not self.notebook.opened:
             # shown as a dialog once the first frame (and any notice) is up
-            self._store_warning = self.store.warning
-        return self.store.state()
+            self._store_warning = self.notebook.warning
+        return self.notebook.state()
 
     def panes_ready(self) -> None:
-        """Every pane is parsed (called from the background worker thread):
-        keep the parsed documents for the next start."""
-        if not self._cached_documents:
-            from ldn_tui.content import load_document_cache, save_document_cache
+        """Every pane is parsed: keep the parsed documents for the next start
+        and build the search index, both in a background thread."""
+        notes, bookmarks = (self.notebook.notes(), self.notebook.bookmarks()) if self.notebook.opened else ((), ())
+        self._after_panes(not self._cached_documents, list(notes), list(bookmarks))
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _after_panes(self, save_cache: bool, notes: list, bookmarks: list) -> None:
+        # plain data in, one result posted back: this thread touches no widget
+        if save_cache:
+            from ldn_tui.content import save_document_cache
 
             save_document_cache(self.library, self.data_dir)
-        index = self._build_index()
-        self.call_from_thread(setattr, self, "search_index", index)
+        index = self._build_index(notes, bookmarks)
+        self.call_from_thread(self._index_built, index)
 
-    def _build_index(self):
+    def _index_built(self, index) -> None:
+        if self.notebook.opened:  # notes may have changed while it was built
+            index.set_user_data(self.notebook.notes(), self.notebook.bookmarks())
+        self.search_index = index
+
+    def _build_index(self, notes=None, bookmarks=None):
         """Build the search index over content and the reader's notes."""
         from ldn_tui.search import build_index
 
         index = build_index(self.library)
-        if self.store is not None:
-            try:
-                index.set_user_data(self.store.notes(), self.store.bookmarks())
-            except Exception:  # noqa: BLE001 - search without notes beats no search
-                pass
+        if notes is None and self.notebook.opened:
+            notes, bookmarks = self.notebook.notes(), self.notebook.bookmarks()
+        if notes is not None:
+            index.set_user_data(notes, bookmarks or [])
         return index
 
     def _notice_done(self, accepted: bool | None) -> None:
@@ -318,15 +341,15 @@ class LdnApp(App[int]):
 
     def action_next_line_width(self) -> None:
         """``w``: the next line width (60, 76, 90 characters, no limit)."""
-        view = self.reader.view
         widths = [*LINE_WIDTHS, None]
-        current = view.line_width if view.line_width in widths else LINE_WIDTHS[1]
+        now = self.reader.line_width
+        current = now if now in widths else LINE_WIDTHS[1]
         self.set_line_width(widths[(widths.index(current) + 1) % len(widths)])
 
     def set_line_width(self, characters: int | None) -> None:
         """Cap the reading column at ``characters`` (None: no limit), say so
         and keep it for next time."""
-        self.reader.view.set_line_width(characters)
+        self.reader.set_line_width(characters)
         self._write_state(line_width=characters or 0)
         said = f"{characters} characters" if characters else "no limit (the full window)"
         self.notify(f"Line width: {said} (w for the next)", timeout=4, markup=False)
@@ -346,15 +369,7 @@ class LdnApp(App[int]):
         return problems
 
     def _write_state(self, **changes) -> None:
-        store = self._need_store()
-        if store.read_only:
-            return
-        try:
-            store.set_state(**changes)
-        except Exception as error:  # noqa: BLE001 - the reader must keep reading
-            from ldn_tui.tui.screens.palette import safe_line
-
-            self.notify(f"Could not save your reading position: {safe_line(str(error), None)}", severity="warning", markup=False)
+        self.notebook.set_state(**changes)
 
     def remember_position(self, pane_id: str, slug: str, y: int) -> None:
         """Note where the reader is; written after a short pause (and on exit)."""
@@ -367,10 +382,9 @@ class LdnApp(App[int]):
         """Write the reading position now, if it changed (``final``: take
         it from the view, so scrolling within a section is kept too)."""
         if final and self.screen_stack:
-            reader = self.reader
-            if reader.pane_id and reader.view.rendered is not None:
-                slug, _ = reader.view.current_heading()
-                self._position = (reader.pane_id, slug, int(reader.view.scroll_y))
+            here = self.reader.position()
+            if here is not None:
+                self._position = here
         if self._position is None:
             return
         pane_id, slug, y = self._position
@@ -400,8 +414,7 @@ class LdnApp(App[int]):
             for number in self._signals:
                 loop.remove_signal_handler(number)
         self.flush_position(final=True)
-        if self.store is not None:
-            self.store.close()
+        self.notebook.close()
 
     # -- help and palette -----------------------------------------------------------
     def help_sections(self) -> list[tuple[str, list[Binding]]]:
@@ -452,12 +465,12 @@ class LdnApp(App[int]):
             ("Forward", "Go forward again (key ])", "forward", reader),
             ("Table of contents", "Show or hide this pane's headings (key t)", "toggle_toc", reader),
             ("Find in pane", "Find text in the current pane (key /)", "find", reader),
-            ("Search everything", "Search all panes, glossary, references and your notes (key s)", "search", reader),
+            ("Search everything", "Search all panes, glossary, references and your notes (key s)", "search", self),
             ("Bookmark this heading", "Add or remove a bookmark on the heading you are reading (key b)", "bookmark", reader),
             ("Write a note", "Write a note on the heading you are reading (key n)", "note", reader),
-            ("Bookmarks and notes", "List, filter, open, edit and delete them (key m)", "notes_screen", reader),
+            ("Bookmarks and notes", "List, filter, open, edit and delete them (key m)", "notes_screen", self),
             ("Notes panel", "Show or hide this pane's notes beside it (key p)", "toggle_notes_panel", reader),
-            ("Export notes", "Write a handout, backup, HTML or CSV file (key e)", "export", reader),
+            ("Export notes", "Write a handout, backup, HTML or CSV file (key e)", "export", self),
             ("Next heading", "Jump to the next heading (key .)", "next_heading", None),
             ("Previous heading", "Jump to the previous heading (key ,)", "previous_heading", None),
             ("Next link", "Move to the next link (key tab)", "next_link", None),
@@ -468,131 +481,38 @@ class LdnApp(App[int]):
             ("Help", "Every key (key ?)", "help", self),
         ]
         for title, help_text, action, target in commands:
-            if target is None:
-                target = reader.view
-            yield SystemCommand(title, help_text, partial(target.run_action, action))
+            if target is None:  # the document's own keys
+                yield SystemCommand(title, help_text, partial(reader.run_view_action, action))
+            else:
+                yield SystemCommand(title, help_text, partial(target.run_action, action))
         for width in (*LINE_WIDTHS, None):
             said = f"{width} characters" if width else "no limit"
             yield SystemCommand(f"Line width: {said}", "How wide the reading column may be (key w steps through them)", partial(self.set_line_width, width))
         yield SystemCommand("Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme)
         yield SystemCommand("Quit", "Leave the app; your place is kept (key q)", self.action_quit)
 
-    # -- stored data (widgets and screens ask; the app writes) ----------------------------
-    def markers_for(self, pane_id: str) -> dict[str, str]:
-        """Gutter markers for the headings of a pane: ★ bookmark, ✎ note."""
-        if self.store is None:
-            return {}
-        markers: dict[str, str] = {}
-        for bookmark in self.store.bookmarks():
-            if bookmark.pane_id == pane_id:
-                markers[bookmark.slug] = "★"
-        for note in self.store.notes(pane_id):
-            markers[note.slug] = markers.get(note.slug, "") + "✎"
-        return markers
-
-    def known_places(self) -> set[tuple[str, str]]:
-        """Every (pane id, heading slug) in the content ("" is a pane's top)."""
-        places: set[tuple[str, str]] = set()
-        for pane in self.library.panes:
-            places.add((pane.id, ""))
-            for heading in self.library.document(pane.id).headings:
-                places.add((pane.id, heading.slug))
-        return places
-
-    def notes_for(self, pane_id: str) -> list[tuple[Note, bool]]:
-        """The notes of a pane in reading order, each with an orphaned flag."""
-        self._need_store()
-        document = self.library.document(pane_id)
-        order = {h.slug: i for i, h in enumerate(document.headings)}
-        notes = self.store.notes(pane_id)
-        notes.sort(key=lambda n: (order.get(n.slug, -1 if not n.slug else len(order)), n.created))
-        return [(n, bool(n.slug) and n.slug not in order) for n in notes]
-
-    def _store_error(self, error: Exception) -> None:
+    # -- stored data (the notebook writes; the app shows what changed) -------------
+    def _store_error(self, message: str) -> None:
         from ldn_tui.tui.screens.palette import safe_line
 
         # an error may quote a path or note text: never markup, never raw
-        self.notify(safe_line(str(error), None), title="Not saved", severity="error", timeout=10, markup=False)
-
-    def toggle_bookmark(self, pane_id: str, slug: str, heading: str) -> None:
-        """Bookmark the heading being read, or remove its bookmark."""
-        try:
-            added = self._need_store().toggle_bookmark(pane_id, slug, heading)
-        except Exception as error:  # noqa: BLE001 - StoreError and OSError alike
-            self._store_error(error)
-            return
-        from ldn_tui.tui.screens.palette import safe_line
-
-        self.notify(f"{'Bookmarked' if added else 'Bookmark removed'}: {safe_line(heading)}", timeout=3, markup=False)
-        self.refresh_views()
+        self.notify(safe_line(message, None), title="Not saved", severity="error", timeout=10, markup=False)
 
     def refresh_views(self) -> None:
-        """Bookmarks or notes changed: redraw markers and lists."""
+        """Bookmarks or notes changed: redraw markers and lists, update search."""
         self.reader.refresh_markers()
         index = getattr(self, "search_index", None)
-        if index is not None and self.store is not None:
-            index.set_user_data(self.store.notes(), self.store.bookmarks())
-
-    def edit_note(self, pane_id: str, slug: str, heading: str) -> None:
-        """Open the note editor on a heading (its latest note, or a new one)."""
-        from ldn_tui.tui.screens.note_editor import NoteEditor
-
-        existing = [n for n in self._need_store().notes(pane_id) if n.slug == slug]
-        note = existing[-1] if existing else None
-        self.push_screen(NoteEditor(pane_id, slug, heading, note))
-
-    def edit_note_by_id(self, note_id: str) -> None:
-        """Open the note editor on an existing note."""
-        from ldn_tui.tui.screens.note_editor import NoteEditor
-
-        note = self._need_store().get_note(note_id)
-        if note is None:
-            self.notify("That note is no longer there.", severity="warning")
-            return
-        self.push_screen(NoteEditor(note.pane_id, note.slug, note.heading, note))
-
-    def save_note(self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str) -> Note | None:
-        """Save a note (new when ``note_id`` is None). None when it failed:
-        the editor then keeps the text and says so."""
-        self._need_store()
-        try:
-            if note_id is None:
-                note = self.store.add_note(pane_id, slug, heading, text)
-            else:
-                note = self.store.update_note(note_id, text)
-        except Exception as error:  # noqa: BLE001
-            self._store_error(error)
-            return None
-        self.refresh_views()
-        return note
-
-    def save_edit(self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str, base_updated: str | None):
-        """Save what an editor holds (:meth:`Store.save_edit`: a conflict or a
-        note deleted elsewhere becomes a new note). ``(note, outcome)``, or
-        None when it failed: the app has said why and the editor keeps the text."""
-        self._need_store()
-        try:
-            saved = self.store.save_edit(note_id, base_updated, pane_id, slug, heading, text)
-        except Exception as error:  # noqa: BLE001
-            self._store_error(error)
-            return None
-        self.refresh_views()
-        return saved
-
-    def delete_note(self, note_id: str) -> bool:
-        """Delete a note (callers ask the reader first)."""
-        try:
-            self._need_store().delete_note(note_id)
-        except Exception as error:  # noqa: BLE001
-            self._store_error(error)
-            return False
-        self.refresh_views()
-        return True
+        if index is not None and self.notebook.opened:
+            index.set_user_data(self.notebook.notes(), self.notebook.bookmarks())
 
     def action_notes_screen(self) -> None:
         from ldn_tui.tui.screens.notes import NotesScreen
 
-        self.push_screen(NotesScreen())
+        self.push_screen(NotesScreen(self.notebook), self._notes_done)
+
+    def _notes_done(self, place: tuple[str, str] | None) -> None:
+        if place is not None:
+            self.reader.show_pane(place[0], slug=place[1])
 
     # -- search -------------------------------------------------------------------
     def ensure_search_index(self):
@@ -629,7 +549,7 @@ class LdnApp(App[int]):
         from ldn_tui.tui.screens.export_dialog import ExportDialog
 
         try:
-            paper = self._need_store().state().extra.get("paper", "a4")
+            paper = self.notebook.state().extra.get("paper", "a4")
         except Exception:  # noqa: BLE001 - an unreadable state never blocks an export
             paper = "a4"
         self.push_screen(ExportDialog(paper=paper), self._export_chosen)
@@ -646,7 +566,7 @@ class LdnApp(App[int]):
         from ldn_tui.export import DestinationExists, ExportError, write_export
 
         try:
-            bookmarks, notes, state = self._need_store().snapshot()
+            bookmarks, notes, state = self.notebook.store.snapshot()
             if self.is_web:  # `ldn-tui serve`: the browser downloads it, nothing lands on the server
                 from ldn_tui.tui.web_export import deliver_export
 

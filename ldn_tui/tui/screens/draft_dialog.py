@@ -25,7 +25,9 @@ from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
 
 if TYPE_CHECKING:
-    from ldn_tui.tui.app import LdnApp
+    from textual.app import App
+
+    from ldn_tui.notebook import Notebook
 
 #: How much of a draft the dialog shows.
 PREVIEW = 600
@@ -77,35 +79,34 @@ class DraftDialog(Modal[str]):
         self.dismiss(choice)
 
 
-def offer_drafts(app: LdnApp, skip: frozenset = frozenset()) -> None:
+def offer_drafts(app: App, notebook: Notebook, skip: frozenset = frozenset()) -> None:
     """Offer the next draft left behind (not in ``skip``), one at a time."""
-    store = app.store
-    for draft in left_behind_drafts(app.data_dir):
+    for draft in left_behind_drafts(notebook.data_dir):
         if draft.path in skip:
             continue
-        if _already_saved(app, draft):
+        if _already_saved(notebook, draft):
             _remove(app, draft)
             continue
-        pane = app.library.pane(draft.pane_id)
+        pane = notebook.library.pane(draft.pane_id)
         pane_title = pane.title if pane else draft.pane_id
         where = f"“{one_line(draft.heading, 60)}” ({one_line(pane_title, 40)})"
-        if store is None or store.read_only:
+        if notebook.read_only:
             app.notify(f"An unsaved note on {where} is kept in {draft.path}; it can be saved once "
                        "notes can be saved again.", severity="warning", timeout=15, markup=False)  # fmt: skip
             return
-        app.push_screen(DraftDialog(draft, where), lambda choice: _chosen(app, draft, choice, skip))
+        app.push_screen(DraftDialog(draft, where), lambda choice: _chosen(app, notebook, draft, choice, skip))
         return
 
 
-def _already_saved(app: LdnApp, draft: Draft) -> bool:
+def _already_saved(notebook: Notebook, draft: Draft) -> bool:
     try:
-        note = app.store.get_note(draft.note_id) if draft.note_id and app.store else None
+        note = notebook.store.get_note(draft.note_id) if draft.note_id else None
     except Exception:  # noqa: BLE001 - ask the reader instead
         return False
     return note is not None and note.text == draft.text
 
 
-def _remove(app: LdnApp, draft: Draft) -> bool:
+def _remove(app: App, draft: Draft) -> bool:
     try:
         remove_draft(draft.path)
     except DraftError as error:
@@ -114,24 +115,24 @@ def _remove(app: LdnApp, draft: Draft) -> bool:
     return True
 
 
-def _chosen(app: LdnApp, draft: Draft, choice: str | None, skip: frozenset) -> None:
+def _chosen(app: App, notebook: Notebook, draft: Draft, choice: str | None, skip: frozenset) -> None:
     skip = skip | {draft.path}
     if choice == "restore":
         from ldn_tui.tui.screens.note_editor import NoteEditor
 
-        note = app.store.get_note(draft.note_id) if draft.note_id else None
-        editor = NoteEditor(draft.pane_id, draft.slug, draft.heading, note, draft=draft)
-        app.push_screen(editor, lambda _: offer_drafts(app, skip))
+        note = notebook.get_note(draft.note_id) if draft.note_id else None
+        editor = NoteEditor(notebook, draft.pane_id, draft.slug, draft.heading, note, draft=draft)
+        app.push_screen(editor, lambda _: offer_drafts(app, notebook, skip))
         return
     if choice == "save":
-        saved = app.save_edit(draft.pane_id, draft.slug, draft.heading, draft.note_id, draft.text, draft.base_updated)
+        saved = notebook.save_edit(draft.pane_id, draft.slug, draft.heading, draft.note_id, draft.text, draft.base_updated)
         if saved is None:
             app.notify(f"The draft is kept in {draft.path}.", severity="warning", markup=False)
         else:
             _remove(app, draft)
-            copy = " as a separate copy (the note had changed or was deleted since)" if saved[1] in ("conflict", "recreated") else ""
+            copy = " as a separate copy (the note had changed or was deleted since)" if saved.outcome in ("conflict", "recreated") else ""
             app.notify(f"Your unsaved note was saved{copy}.", title="Saved", timeout=6, markup=False)
     elif choice == "discard":
         if _remove(app, draft):
             app.notify("The unsaved note was discarded.", timeout=4)
-    offer_drafts(app, skip)
+    offer_drafts(app, notebook, skip)

@@ -2,7 +2,7 @@
 
 A reader's note must never be lost, so the editor is careful:
 
-* ``ctrl+s`` saves through :meth:`LdnApp.save_note` and the editor stays
+* ``ctrl+s`` saves through :meth:`Notebook.save_edit <ldn_tui.notebook.Notebook.save_edit>` and the editor stays
   open; a new note becomes an existing one after its first save.
 * If saving fails (read-only notes file, full disk, the note deleted in
   another window) the text stays in the editor and the reader is told.
@@ -22,7 +22,7 @@ A reader's note must never be lost, so the editor is careful:
   reader is told; nothing is overwritten.
 
 This module imports ``TextArea``; it is itself imported only when the editor
-first opens (see ``LdnApp.edit_note``), which keeps start-up fast.
+first opens (see ``ReaderScreen.edit_note``), which keeps start-up fast.
 
 Terminal safety: ``TextArea`` draws its lines as they are, so an escape
 sequence in the text (pasted, or in a note imported from elsewhere) would
@@ -56,7 +56,7 @@ from ldn_tui.tui.screens.key_order import after_keys
 from ldn_tui.tui.screens.modal import Modal
 
 if TYPE_CHECKING:
-    from ldn_tui.tui.app import LdnApp
+    from ldn_tui.notebook import Notebook
 
 #: Control characters drawn one-for-one as visible symbols, so that columns
 #: (and the cursor) stay where TextArea expects them. Lines never hold
@@ -174,9 +174,16 @@ class NoteEditor(Modal[None]):
     dirty: var[bool] = var(False)
 
     def __init__(
-        self, pane_id: str, slug: str, heading: str, note: Note | None = None, draft: Draft | None = None
+        self,
+        notebook: Notebook,
+        pane_id: str,
+        slug: str,
+        heading: str,
+        note: Note | None = None,
+        draft: Draft | None = None,
     ) -> None:
         super().__init__()
+        self.notebook = notebook
         self.pane_id = pane_id
         self.slug = slug
         self.heading = heading
@@ -203,12 +210,8 @@ class NoteEditor(Modal[None]):
     def _draft_path(self) -> Path:
         """This editor's draft file (named on first use)."""
         if self._draft_file is None:
-            self._draft_file = new_draft_path(self.ldn.data_dir)
+            self._draft_file = new_draft_path(self.notebook.data_dir)
         return self._draft_file
-
-    @property
-    def ldn(self) -> LdnApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def text_area(self) -> SafeTextArea:
@@ -235,12 +238,12 @@ class NoteEditor(Modal[None]):
         yield KeysFooter()
 
     def _title(self) -> Text:
-        pane = self.ldn.library.pane(self.pane_id)
+        pane = self.notebook.library.pane(self.pane_id)
         pane_title = one_line(pane.title if pane else self.pane_id, 40)
         title = Text("✎ Note on ", style="bold")
         title.append(one_line(self.heading, 60), style="bold")
         title.append("  (top of the pane)" if not self.slug else f"  · {pane_title}", style="dim")
-        if (self.pane_id, self.slug) not in self.ldn.known_places():
+        if (self.pane_id, self.slug) not in self.notebook.known_places():
             title.append("  (heading no longer in the content)", style="italic")
         return title
 
@@ -260,8 +263,7 @@ class NoteEditor(Modal[None]):
                     timeout=8,
                 )
             self.saved_text = loaded
-        store = self.ldn.store
-        if store is None or store.read_only:
+        if self.notebook.read_only:
             self._status("Notes cannot be saved in this session. Select text and press ctrl+c to copy it.", "-error")
         elif self._restored is not None:
             self.dirty = self._has_unsaved()
@@ -358,12 +360,12 @@ class NoteEditor(Modal[None]):
             self._forget_draft()
             self._status(f"Saved (no changes since {_when(self.note.updated)}).", "-saved")
             return True
-        saved = self.ldn.save_edit(self.pane_id, self.slug, self.heading, self.note_id, text, self.base_updated)
+        saved = self.notebook.save_edit(self.pane_id, self.slug, self.heading, self.note_id, text, self.base_updated)
         if saved is None:
             self._status("Not saved. Your text is still here; try ctrl+s again, or select it and copy it (ctrl+c).", "-error")
             self._keep_draft()
             return False
-        note, outcome = saved
+        note, outcome = saved.note, saved.outcome
         self._saved(note, text)
         if outcome == "conflict":
             self._status("Saved as a new note marked “conflict copy”: another window changed this note meanwhile. Both are kept.", "-saved")
@@ -431,7 +433,7 @@ class NoteEditor(Modal[None]):
         if not yes or self.note is None:
             self.text_area.focus()
             return
-        if self.ldn.delete_note(self.note.id):
+        if self.notebook.delete_note(self.note.id):
             self._discarded = True
             self._forget_draft()
             self.notify("Note deleted.", timeout=3)
@@ -457,7 +459,7 @@ class NoteEditor(Modal[None]):
                 self._forget_draft()
             return
         try:
-            saved = self.ldn.save_edit(self.pane_id, self.slug, self.heading, self.note_id, self.text, self.base_updated)
+            saved = self.notebook.save_edit(self.pane_id, self.slug, self.heading, self.note_id, self.text, self.base_updated)
         except Exception:  # noqa: BLE001 - shutting down: never turn a save into a crash
             saved = None
         if saved is not None:

@@ -33,7 +33,7 @@ from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.modal import Modal
 
 if TYPE_CHECKING:
-    from ldn_tui.tui.app import LdnApp
+    from ldn_tui.notebook import Notebook
 
 #: Control characters (and DEL, C1) never belong in a one-line filter.
 _NO_CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)]}
@@ -72,11 +72,11 @@ class PaneGroup:
     entries: tuple[Entry, ...]
 
 
-def group_entries(app: LdnApp, bookmarks: list[Bookmark], notes: list[Note]) -> list[PaneGroup]:
+def group_entries(notebook: Notebook, bookmarks: list[Bookmark], notes: list[Note]) -> list[PaneGroup]:
     """Bookmarks and notes grouped by pane (pane order, then unknown panes)
     and sorted by heading (reading order, orphans last; bookmark first)."""
-    library = app.library
-    known = app.known_places()
+    library = notebook.library
+    known = notebook.known_places()
     entries: dict[str, list[Entry]] = {}
     for b in bookmarks:
         orphaned = (b.pane_id, b.slug) not in known
@@ -156,8 +156,11 @@ class EntryList(OptionList):
 _LIST_KEYS = {"e", "d", "u", "slash", "space"}
 
 
-class NotesScreen(Modal[None]):
-    """List, filter, open, edit and delete bookmarks and notes."""
+class NotesScreen(Modal["tuple[str, str] | None"]):
+    """List, filter, open, edit and delete bookmarks and notes.
+
+    Dismissed with the ``(pane id, heading slug)`` to show, or None.
+    """
 
     BINDINGS = [
         Binding("enter", "open", "Go to", priority=True),
@@ -169,15 +172,12 @@ class NotesScreen(Modal[None]):
         Binding("down", "focus_list", "To the list", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, notebook: Notebook) -> None:
         super().__init__()
+        self.notebook = notebook
         self._entries: dict[str, Entry] = {}
         #: The note deleted last on this screen, for ``u`` (undo).
         self._deleted: Note | None = None
-
-    @property
-    def ldn(self) -> LdnApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def filter_input(self) -> FilterInput:
@@ -210,15 +210,9 @@ class NotesScreen(Modal[None]):
     # -- the list ------------------------------------------------------------
     def refresh_entries(self) -> None:
         """Rebuild the list from the store, keeping the highlighted entry."""
-        store = self.ldn.store
-        bookmarks: list[Bookmark] = []
-        notes: list[Note] = []
-        if store is not None:
-            try:
-                bookmarks, notes = store.bookmarks(), store.notes()
-            except Exception as error:  # noqa: BLE001 - show what we can and say why
-                self.notify(str(error), title="Could not read your notes", severity="error")
-        groups = group_entries(self.ldn, bookmarks, notes)
+        # from the notebook's snapshot: read again only if the file changed
+        bookmarks, notes = self.notebook.bookmarks(), self.notebook.notes()
+        groups = group_entries(self.notebook, bookmarks, notes)
         words = self.filter_input.value.casefold().split()
         listing = self.entry_list
         previous = listing.highlighted_option.id if listing.highlighted_option else None
@@ -319,7 +313,7 @@ class NotesScreen(Modal[None]):
 
     def go_to(self, entry: Entry) -> None:
         """Show the entry's place in the reader and close this screen."""
-        pane = self.ldn.library.pane(entry.pane_id)
+        pane = self.notebook.library.pane(entry.pane_id)
         if pane is None:
             self.notify(
                 f"The pane “{one_line(entry.pane_id, 40)}” is no longer in the content.",
@@ -336,8 +330,7 @@ class NotesScreen(Modal[None]):
                 timeout=6,
                 markup=False,
             )
-        if self.ldn.reader.show_pane(entry.pane_id, slug=slug):
-            self.dismiss(None)
+        self.dismiss((entry.pane_id, slug))
 
     def action_open(self) -> None:
         entry = self.highlighted_entry
@@ -349,10 +342,18 @@ class NotesScreen(Modal[None]):
         entry = self.highlighted_entry
         if entry is None:
             return
+        from ldn_tui.tui.screens.note_editor import NoteEditor
+
         if entry.note is not None:
-            self.ldn.edit_note_by_id(entry.note.id)
+            note = self.notebook.get_note(entry.note.id)
+            if note is None:
+                self.notify("That note is no longer there.", severity="warning")
+                self.refresh_entries()
+                return
         else:
-            self.ldn.edit_note(entry.pane_id, entry.slug, entry.heading)
+            note = self.notebook.note_at(entry.pane_id, entry.slug)
+        place = (note.pane_id, note.slug, note.heading) if note else (entry.pane_id, entry.slug, entry.heading)
+        self.app.push_screen(NoteEditor(self.notebook, *place, note))
 
     def action_delete(self) -> None:
         """Delete the note or remove the bookmark, after asking."""
@@ -370,20 +371,19 @@ class NotesScreen(Modal[None]):
     def _delete_answer(self, entry: Entry, yes: bool | None) -> None:
         if yes:
             if entry.note is not None:
-                if self.ldn.delete_note(entry.note.id):
+                if self.notebook.delete_note(entry.note.id):
                     self._deleted = entry.note
                     self.notify("Note deleted. Press u to undo.", timeout=6)
             else:
                 # toggle_bookmark adds when missing: only toggle one that is there.
                 if self._still_bookmarked(entry):
-                    self.ldn.toggle_bookmark(entry.pane_id, entry.slug, entry.heading)
+                    self.notebook.toggle_bookmark(entry.pane_id, entry.slug, entry.heading)
         self.refresh_entries()
         self.entry_list.focus()
 
     def _still_bookmarked(self, entry: Entry) -> bool:
-        store = self.ldn.store
         try:
-            return store is not None and store.is_bookmarked(entry.pane_id, entry.slug)
+            return self.notebook.store.is_bookmarked(entry.pane_id, entry.slug)
         except Exception as error:  # noqa: BLE001 - say why; change nothing
             self.notify(str(error), title="Not changed", severity="error", markup=False)
             return False
@@ -393,13 +393,9 @@ class NotesScreen(Modal[None]):
         note = self._deleted
         if note is None:
             return
-        try:
-            self.ldn._need_store().merge_note(note)
-        except Exception as error:  # noqa: BLE001 - say why; keep the undo available
-            self.notify(str(error), title="Not restored", severity="error", markup=False)
-            return
+        if not self.notebook.restore_note(note):
+            return  # the notebook said why; the undo stays available
         self._deleted = None
-        self.ldn.refresh_views()
         self.notify("Note restored.", timeout=3)
         self.refresh_entries()
         self._highlight(Entry(note.pane_id, note.slug, note.heading, False, note.created, note).key)

@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -25,7 +26,8 @@ from ldn_tui.tui.widgets.sidebars import PaneList, TableOfContents
 # so their message handlers below are registered by name, not with @on.
 
 if TYPE_CHECKING:
-    from ldn_tui.tui.app import LdnApp
+    from ldn_tui.content import Library
+    from ldn_tui.notebook import Notebook
 
 SAFE_SCHEMES = ("http://", "https://")
 
@@ -46,19 +48,34 @@ class ReaderScreen(Screen):
         Binding("n", "next_match", "Next match", id="next_match"),
         Binding("N", "previous_match", "Previous match", id="previous_match"),
         Binding("escape", "close_find", "Close find", id="close_find"),
-        Binding("s", "search", "Search", id="search"),
+        Binding("s", "app.search", "Search", id="search"),
         Binding("b", "bookmark", "Bookmark", id="bookmark"),
         Binding("n", "note", "Note", id="note"),
-        Binding("m", "notes_screen", "Notes", id="notes"),
+        Binding("m", "app.notes_screen", "Notes", id="notes"),
         Binding("p", "toggle_notes_panel", "Panel", id="notes_panel"),
-        Binding("e", "export", "Export", id="export"),
+        Binding("e", "app.export", "Export", id="export"),
     ]
 
     show_toc: var[bool] = var(False)
     show_notes: var[bool] = var(False)
 
-    def __init__(self) -> None:
+    class Ready(Message):
+        """The reader is mounted: the app shows where the reader left off."""
+
+    class Moved(Message):
+        """The reader moved (pane, heading slug, line): the app keeps the place."""
+
+        def __init__(self, pane_id: str, slug: str, y: int) -> None:
+            super().__init__()
+            self.pane_id, self.slug, self.y = pane_id, slug, y
+
+    class PanesReady(Message):
+        """Every pane is parsed (posted from the background worker)."""
+
+    def __init__(self, library: Library, notebook: Notebook) -> None:
         super().__init__()
+        self.library = library
+        self.notebook = notebook
         self.history = History()
         self.pane_id = ""
         self._find_bar_mount = None
@@ -75,12 +92,8 @@ class ReaderScreen(Screen):
         chosen = next((name for edge, name in sorted(points, reverse=True) if width >= edge), None)
         self.update_classes({name: name == chosen for _, name in points}, update=False)
 
-    @property
-    def ldn(self) -> LdnApp:
-        return self.app  # type: ignore[return-value]
-
     def compose(self) -> ComposeResult:
-        library = self.ldn.library
+        library = self.library
         # The find bar, contents and notes panel are mounted on first use:
         # fewer widgets to build before the first pane is on screen.
         with Horizontal(id="body"):
@@ -130,17 +143,36 @@ class ReaderScreen(Screen):
     def view(self) -> DocumentView:
         return self.query_one(DocumentView)
 
+    @property
+    def line_width(self) -> int | None:
+        """The cap on the reading column (characters; None: no limit)."""
+        return self.view.line_width
+
+    def set_line_width(self, characters: int | None, *, before_first_pane: bool = False) -> None:
+        if before_first_pane:  # nothing drawn yet: nothing to draw again
+            self.view.line_width = characters
+        else:
+            self.view.set_line_width(characters)
+
+    def position(self) -> tuple[str, str, int] | None:
+        """(pane id, heading slug, line) of the place on screen, or None."""
+        if self.pane_id and self.view.rendered is not None:
+            slug, _ = self.view.current_heading()
+            return self.pane_id, slug, int(self.view.scroll_y)
+        return None
+
+    async def run_view_action(self, action: str) -> None:
+        """Run one of the document's own actions (the palette offers them)."""
+        await self.view.run_action(action)
+
     def on_mount(self) -> None:
         self.view.focus()
-        self.ldn.start()
-        # Once the first pane is on screen, parse and render the others in
-        # the background so a first visit is as quick as a return visit.
-        self.call_after_refresh(self.prepare_panes)
+        self.post_message(self.Ready())
 
     @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
     def prepare_panes(self) -> None:
         """Parse every pane and pre-render it at the current width."""
-        library = self.ldn.library
+        library = self.library
         view = self.view
         for pane in library.panes:
             document = library.document(pane.id)
@@ -150,11 +182,11 @@ class ReaderScreen(Screen):
             made = view.prerender(pane.id, document.blocks, header)
             if made is not None:
                 self.app.call_from_thread(view.store_prerendered, *made)
-        self.ldn.panes_ready()
+        self.post_message(self.PanesReady())
 
     def pane_header(self, pane_id: str) -> tuple[str, str]:
         """The title and "last reviewed" line drawn above a pane."""
-        pane = self.ldn.library.pane(pane_id)
+        pane = self.library.pane(pane_id)
         assert pane is not None
         return pane.title, f"Last reviewed {pane.reviewed} · {pane.summary}"
 
@@ -188,7 +220,7 @@ class ReaderScreen(Screen):
 
         Records the move in history unless ``record`` is False (back/forward).
         """
-        library = self.ldn.library
+        library = self.library
         pane = library.pane(pane_id)
         if pane is None:
             self.notify(f"There is no pane called {pane_id!r}.", severity="error")
@@ -200,7 +232,7 @@ class ReaderScreen(Screen):
             document = library.document(pane_id)
             header = self.pane_header(pane_id)
             self.pane_id = pane_id
-            view.markers = self.ldn.markers_for(pane_id)
+            view.markers = self.notebook.markers(pane_id)
             view.show(pane_id, document.blocks, header, y=y, slug=slug)
             self.query_one(PaneList).select_pane(pane_id)
             self.sub_title = pane.title
@@ -216,7 +248,7 @@ class ReaderScreen(Screen):
                 view.jump_to(y)
         if record:
             self.history.visit(Location(pane_id, y, slug))
-        self.ldn.remember_position(pane_id, slug, y)
+        self.post_message(self.Moved(pane_id, slug, y))
         return True
 
     def _remember_position(self) -> None:
@@ -236,7 +268,7 @@ class ReaderScreen(Screen):
             self.show_pane(location.pane_id, y=location.y, record=False)
 
     def action_pane(self, number: int) -> None:
-        panes = self.ldn.library.panes
+        panes = self.library.panes
         if 1 <= number <= len(panes):
             self.show_pane(panes[number - 1].id)
         else:
@@ -291,7 +323,7 @@ class ReaderScreen(Screen):
     def _heading_changed(self, event: DocumentView.HeadingChanged) -> None:
         if self.show_toc:
             self._side(TableOfContents, "toc").select_slug(event.slug)
-        self.ldn.remember_position(self.pane_id, event.slug, int(self.view.scroll_y))
+        self.post_message(self.Moved(self.pane_id, event.slug, int(self.view.scroll_y)))
 
     # -- links -------------------------------------------------------------------
     @on(DocumentView.LinkActivated)
@@ -315,14 +347,14 @@ class ReaderScreen(Screen):
             return
         name, _, anchor = href.partition("#")
         if name:
-            pane = self.ldn.library.pane_by_file(name)
+            pane = self.library.pane_by_file(name)
             if pane is None:
                 self.notify(f"The link points at {name}, which is not in this content.", severity="error")
                 return
             target = pane.id
         else:
             target = self.pane_id
-        if anchor and self.ldn.library.document(target).heading(anchor) is None:
+        if anchor and self.library.document(target).heading(anchor) is None:
             self.notify(f"The link points at a heading (#{anchor}) that is not there.", severity="warning")
             anchor = ""
         self.show_pane(target, slug=anchor)
@@ -405,31 +437,36 @@ class ReaderScreen(Screen):
         """(pane id, heading slug, heading text) of the place being read."""
         slug, text = self.view.current_heading()
         if not slug:
-            pane = self.ldn.library.pane(self.pane_id)
+            pane = self.library.pane(self.pane_id)
             return self.pane_id, "", pane.title if pane else self.pane_id
         return self.pane_id, slug, text
 
     def action_bookmark(self) -> None:
-        self.ldn.toggle_bookmark(*self.place())
+        """Bookmark the heading being read, or remove its bookmark."""
+        pane_id, slug, heading = self.place()
+        added = self.notebook.toggle_bookmark(pane_id, slug, heading)
+        if added is not None:
+            said = "Bookmarked" if added else "Bookmark removed"
+            from ldn_tui.tui.screens.palette import safe_line
+
+            self.notify(f"{said}: {safe_line(heading)}", timeout=3, markup=False)
 
     def action_note(self) -> None:
-        self.ldn.edit_note(*self.place())
+        """Open the note editor on the heading being read (its latest note, or a new one)."""
+        pane_id, slug, heading = self.place()
+        self.edit_note(pane_id, slug, heading, self.notebook.note_at(pane_id, slug))
 
-    def action_notes_screen(self) -> None:
-        self.ldn.action_notes_screen()
+    def edit_note(self, pane_id: str, slug: str, heading: str, note=None) -> None:
+        from ldn_tui.tui.screens.note_editor import NoteEditor
+
+        self.app.push_screen(NoteEditor(self.notebook, pane_id, slug, heading, note))
 
     def action_toggle_notes_panel(self) -> None:
         self.show_notes = not self.show_notes
 
-    def action_search(self) -> None:
-        self.ldn.action_search()
-
-    def action_export(self) -> None:
-        self.ldn.action_export()
-
     def refresh_markers(self) -> None:
         """Bookmarks or notes changed: redraw markers, contents and panel."""
-        self.view.markers = self.ldn.markers_for(self.pane_id)
+        self.view.markers = self.notebook.markers(self.pane_id)
         self.view.refresh()
         if self.show_toc:
             self._refresh_toc()
@@ -441,8 +478,12 @@ class ReaderScreen(Screen):
         from ldn_tui.tui.widgets.notes_panel import NotesPanel
 
         for panel in self.query(NotesPanel):
-            panel.show_notes(self.ldn.notes_for(self.pane_id))
+            panel.show_notes(self.notebook.notes_for(self.pane_id))
 
     def on_notes_panel_chosen(self, event) -> None:
         """NotesPanel.Chosen: edit the note."""
-        self.ldn.edit_note_by_id(event.note_id)
+        note = self.notebook.get_note(event.note_id)
+        if note is None:
+            self.notify("That note is no longer there.", severity="warning")
+            return
+        self.edit_note(note.pane_id, note.slug, note.heading, note)
