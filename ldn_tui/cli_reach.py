@@ -211,7 +211,7 @@ def run_serve(args: argparse.Namespace, content: Path, data: Path) -> int:
     except ImportError:
         return _fail("'serve' needs textual-serve: install it with  pip install 'ldn-tui[web]'")
     from .content import ContentError
-    from .web_server import ReaderServer, describe, listen_problem
+    from .web_server import ReaderServer, describe, listen_problem, quiet_closed_loop_noise
 
     try:
         _library(content)  # refuse broken content here, not in every browser tab
@@ -233,6 +233,7 @@ def run_serve(args: argparse.Namespace, content: Path, data: Path) -> int:
         )
     url_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else shown
     print(f"Serving ldn-tui on http://{url_host}:{args.port} (Ctrl+C to stop)", flush=True)
+    quiet_closed_loop_noise()
     server = ReaderServer(serve_command(content, data), host=host, port=args.port, title="ldn-tui")
     try:
         server.serve()

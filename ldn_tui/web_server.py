@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import re
 import socket
+import sys
 
 from textual_serve.server import Server
 
@@ -82,3 +83,28 @@ def describe(error: OSError, host: str, port: int) -> str:
     if error.errno == errno.EADDRNOTAVAIL:
         return f"{shown} is not an address of this computer: use --host 127.0.0.1 (this computer only)"
     return f"cannot listen on {shown}:{port}: {error.strerror or error}"
+
+
+def quiet_closed_loop_noise() -> None:
+    """Keep one known asyncio shutdown message off the reader's screen.
+
+    When ``serve`` stops while a browser tab's app is still ending, the
+    subprocess transport of that app can be collected after the event loop has
+    closed, and Python 3.11 prints "Exception ignored in
+    BaseSubprocessTransport.__del__ ... RuntimeError: Event loop is closed"
+    with a traceback (https://github.com/python/cpython/issues/114177, fixed in
+    later Pythons). Only that exact message is silenced; anything else still
+    goes to the previous hook.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable) -> None:
+        exc = unraisable.exc_value
+        where = getattr(unraisable.object, "__qualname__", "")
+        if isinstance(exc, RuntimeError) and str(exc) == "Event loop is closed" and where == (
+            "BaseSubprocessTransport.__del__"
+        ):
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
