@@ -134,6 +134,14 @@ def test_serve_without_textual_serve_says_what_to_install(capsys, monkeypatch):
     assert err == "ldn-tui: 'serve' needs textual-serve: install it with  pip install 'ldn-tui[web]'\n"
 
 
+def _port_is_free(monkeypatch) -> None:
+    """The serve is faked: skip the real check that the port can be listened on
+    (another program may hold 8000 or 8123 on this machine)."""
+    import ldn_tui.cli.web_server
+
+    monkeypatch.setattr(ldn_tui.cli.web_server, "listen_problem", lambda host, port: None)
+
+
 @pytest.mark.parametrize("host, warned", [("127.0.0.1", False), ("localhost", False), ("0.0.0.0", True)])
 def test_serve_warns_when_open_to_the_network(capsys, monkeypatch, tmp_path, host, warned):
     import textual_serve.server
@@ -144,6 +152,7 @@ def test_serve_warns_when_open_to_the_network(capsys, monkeypatch, tmp_path, hos
         seen.update(host=self.host, port=self.port, command=self.command)
 
     monkeypatch.setattr(textual_serve.server.Server, "serve", fake_serve)
+    _port_is_free(monkeypatch)
     code = main(["--content", str(CONTENT), "--data-dir", str(tmp_path), "serve", "--host", host, "--port", "8123"])
     out, err = capsys.readouterr()
     assert code == 0
@@ -160,5 +169,6 @@ def test_serve_binds_loopback_by_default(capsys, monkeypatch):
 
     seen = {}
     monkeypatch.setattr(textual_serve.server.Server, "serve", lambda self, debug=False: seen.update(host=self.host))
+    _port_is_free(monkeypatch)
     assert main(["--content", str(CONTENT), "serve"]) == 0
     assert seen == {"host": "127.0.0.1"}

@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 PROG = "ldn-tui"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def add_reach_commands(commands, common: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
@@ -75,7 +74,7 @@ def add_reach_commands(commands, common: argparse.ArgumentParser, data: argparse
     serve.add_argument(
         "--host", default="127.0.0.1",
         help="address to listen on (default 127.0.0.1: this computer only; "
-        "0.0.0.0 lets everyone on your network in)",
+        "0.0.0.0 lets everyone on your network read and change your notes)",
     )
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
 
@@ -193,12 +192,25 @@ def serve_command(content: Path, data: Path) -> str:
     )
 
 
+def _is_loopback(host: str) -> bool:
+    """True when ``host`` is this computer only (``localhost``, 127.x, ``::1``)."""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def run_serve(args: argparse.Namespace, content: Path, data: Path) -> int:
     """``ldn-tui serve``: run textual-serve until Ctrl+C."""
     try:
-        from textual_serve.server import Server
+        import textual_serve.server  # noqa: F401  (the optional [web] extra)
     except ImportError:
         return _fail("'serve' needs textual-serve: install it with  pip install 'ldn-tui[web]'")
+    from ldn_tui.cli.web_server import ReaderServer, describe, listen_problem, quiet_closed_loop_noise
     from ldn_tui.content import ContentError
 
     try:
@@ -208,21 +220,25 @@ def run_serve(args: argparse.Namespace, content: Path, data: Path) -> int:
     if not 0 < args.port < 65536:
         return _fail(f"--port {args.port} is not a port (1-65535)", 2)
     host = args.host
+    problem = listen_problem(host, args.port)
+    if problem:
+        return _fail(problem)
     shown = f"[{host}]" if ":" in host else host
-    if host not in LOOPBACK:
+    if not _is_loopback(host):
         print(
             f"{PROG}: WARNING: listening on {host}: everyone who can reach this computer on "
             f"the network can open the guide AND read and change your notes ({data}). "
             "There is no password. Use --host 127.0.0.1 to keep it to this computer.",
             file=sys.stderr,
         )
-    url_host = "127.0.0.1" if host in ("0.0.0.0", "::") else shown
+    url_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else shown
     print(f"Serving ldn-tui on http://{url_host}:{args.port} (Ctrl+C to stop)", flush=True)
-    server = Server(serve_command(content, data), host=host, port=args.port, title="ldn-tui")
+    quiet_closed_loop_noise()
+    server = ReaderServer(serve_command(content, data), host=host, port=args.port, title="ldn-tui")
     try:
         server.serve()
-    except OSError as error:
-        return _fail(f"cannot listen on {shown}:{args.port}: {error.strerror or error}")
+    except OSError as error:  # lost a race for the port since the check above
+        return _fail(describe(error, host, args.port))
     return 0
 
 

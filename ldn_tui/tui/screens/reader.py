@@ -361,8 +361,18 @@ class ReaderScreen(Screen):
 
     def _external(self, url: str, choice: str | None) -> None:
         if choice == "open":
+            # Under `ldn-tui serve` open_url goes to the reader's browser, which
+            # opens a tab only while the key press or click is recent (its
+            # pop-up blocker): say what to do if none appears.
             self.app.open_url(url)
-            self.notify("Asked your system to open the address.", timeout=3)
+            if self.app.is_web:
+                self.notify(
+                    "Opening it in a new tab of your browser. If no tab appears, allow "
+                    "pop-ups for this page, or choose Copy address.",
+                    timeout=8,
+                )
+            else:
+                self.notify("Asked your system to open the address.", timeout=3)
         elif choice == "copy":
             self.app.copy_to_clipboard(url)
             self.notify("Address copied (if your terminal allows it).", timeout=3)
