@@ -52,7 +52,7 @@ from ..drafts import new_path as new_draft_path
 from ..drafts import remove as remove_draft
 from ..drafts import write as write_draft
 from ..models import Note
-from ..textsafe import one_line
+from ..textsafe import one_line, visible
 from ..widgets.footer import KeysFooter
 from .dialogs import ConfirmDialog
 from .key_order import after_keys
@@ -60,13 +60,6 @@ from .modal import Modal
 
 if TYPE_CHECKING:
     from ..app import LdnApp
-
-#: Control characters drawn one-for-one as visible symbols, so that columns
-#: (and the cursor) stay where TextArea expects them. Lines never hold
-#: newlines; tabs are TextArea's own business.
-_DRAW = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
-_DRAW[0x7F] = "\u2421"  # ␡
-_DRAW.update({code: "\ufffd" for code in range(0x80, 0xA0)})  # C1: �
 
 #: Characters that end a line for TextArea (``str.splitlines``) become a
 #: plain newline when pasted; other control characters become symbols.
@@ -89,7 +82,11 @@ class SafeTextArea(TextArea):
     def get_line(self, line_index: int) -> Text:
         # The base class builds Text from the raw line: ESC would reach the
         # terminal, and Rich drops BEL/BS/CR, shifting the cursor column.
-        line = self.document.get_line(line_index).translate(_DRAW)
+        # Bidi controls and zero-width characters (F34) would reorder or hide
+        # text. Each unsafe character is drawn as one visible symbol, so
+        # columns (and the cursor) stay where TextArea expects them; the
+        # document keeps the text as typed.
+        line = visible(self.document.get_line(line_index), same_length=True)
         return Text(line, end="", no_wrap=True)
 
     async def _on_key(self, event: events.Key) -> None:
