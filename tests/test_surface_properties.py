@@ -324,3 +324,25 @@ def test_check_of_a_body_with_escapes_prints_symbols(tmp_path):
     assert checked.returncode == 1
     _safe_output(checked)
     assert "U+001B" in checked.stdout.decode()
+
+
+# ---------------------------------------------------------------- link messages
+
+
+@pytest.mark.parametrize("href", ["zz[/x].md", "#[/x]", "x[/]:y", "a\x1b]0;T\x07\u202e[b].md"])
+async def test_link_messages_show_the_target_literally(shipped, tmp_path, href):
+    """The reader's "link points at ..." toasts hold the link's text as data.
+    (markdown-it percent-encodes ``[`` in content links, so today only a
+    caller passing a raw href reaches this; it must still never crash.)"""
+    app = create_app(shipped, seen_data_dir(tmp_path / "data"))
+    async with app.run_test(size=(110, 34), notifications=True) as pilot:
+        await ready(pilot)
+        app.reader.follow_link(href)
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if app.screen.query(Toast):
+                break
+        await pilot.pause(0.1)
+        assert [t for t in app.screen.query(Toast)], "no toast"
+        drawn(app.screen, "link toast")
+        assert app.is_running

@@ -17,6 +17,7 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from ..history import History, Location
+from ..textsafe import one_line
 from ..widgets.document_view import DocumentView
 from ..widgets.footer import KeysFooter
 from ..widgets.sidebars import PaneList, TableOfContents
@@ -309,21 +310,25 @@ class ReaderScreen(Screen):
             return
         if ":" in href.split("#", 1)[0] or href.startswith("//"):
             scheme = href.split(":", 1)[0] if ":" in href else "//"
+            # A link's parts are text, never markup (``[/x]`` would crash the toast)
             self.notify(
-                f"This app does not open {scheme}: links.", title="Link refused", severity="warning"
+                f"This app does not open {one_line(scheme, 40)}: links.", title="Link refused", severity="warning",
+                markup=False,
             )
             return
         name, _, anchor = href.partition("#")
         if name:
             pane = self.ldn.library.pane_by_file(name)
             if pane is None:
-                self.notify(f"The link points at {name}, which is not in this content.", severity="error")
+                self.notify(f"The link points at {one_line(name, 80)}, which is not in this content.",
+                            severity="error", markup=False)
                 return
             target = pane.id
         else:
             target = self.pane_id
         if anchor and self.ldn.library.document(target).heading(anchor) is None:
-            self.notify(f"The link points at a heading (#{anchor}) that is not there.", severity="warning")
+            self.notify(f"The link points at a heading (#{one_line(anchor, 80)}) that is not there.",
+                        severity="warning", markup=False)
             anchor = ""
         self.show_pane(target, slug=anchor)
 
