@@ -89,13 +89,7 @@ _C0_NAMES = (
 #: glyphs for the Control Pictures block, and a name reads better in print.
 _PICTURES = {0x2400 + code: f"⟨{name}⟩" for code, name in enumerate(_C0_NAMES)}
 _PICTURES[0x2421] = "⟨DEL⟩"
-#: bidi controls would reorder the printed line: shown by name instead
-_BIDI = {
-    0x200E: "LRM", 0x200F: "RLM", 0x061C: "ALM",
-    0x202A: "LRE", 0x202B: "RLE", 0x202C: "PDF", 0x202D: "LRO", 0x202E: "RLO",
-    0x2066: "LRI", 0x2067: "RLI", 0x2068: "FSI", 0x2069: "PDI",
-}
-_TABLE = {**_PICTURES, **{code: f"⟨{name}⟩" for code, name in _BIDI.items()}}
+_TABLE = _PICTURES
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -113,9 +107,9 @@ def printable(text: str) -> str:
 
     Line breaks are kept (``\\r\\n`` and ``\\r`` become ``\\n``); tabs become
     spaces and control characters names (``⟨ESC⟩``) through
-    :func:`ldn_tui.textsafe.visible`; bidi controls become names
-    (``⟨RLO⟩``); a character the font lacks becomes ``⟨U+XXXX⟩``. Markup
-    such as ``[bold]`` or ``**x**`` is plain text here: nothing is parsed.
+    :func:`ldn_tui.textsafe.visible`, which also names bidi controls and
+    invisible format characters (``⟨RLO⟩``, ``⟨ZWSP⟩``); a character the
+    font lacks becomes ``⟨U+XXXX⟩``. Markup such as ``[bold]`` or ``**x**`` is plain text here: nothing is parsed.
     """
     out = visible(_NEWLINES.sub("\n", text)).translate(_TABLE)
     cmap = _font_cmap()

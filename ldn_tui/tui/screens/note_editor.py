@@ -49,7 +49,7 @@ from textual.widgets import Button, Label, Static, TextArea
 
 from ldn_tui.notes import DRAFT_DELAY, Draft, DraftError, new_draft_path, remove_draft, write_draft
 from ldn_tui.notes import Note
-from ldn_tui.textsafe import one_line
+from ldn_tui.textsafe import one_line, visible
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.key_order import after_keys
@@ -57,13 +57,6 @@ from ldn_tui.tui.screens.modal import Modal
 
 if TYPE_CHECKING:
     from ldn_tui.notebook import Notebook
-
-#: Control characters drawn one-for-one as visible symbols, so that columns
-#: (and the cursor) stay where TextArea expects them. Lines never hold
-#: newlines; tabs are TextArea's own business.
-_DRAW = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
-_DRAW[0x7F] = "\u2421"  # ␡
-_DRAW.update({code: "\ufffd" for code in range(0x80, 0xA0)})  # C1: �
 
 #: Characters that end a line for TextArea (``str.splitlines``) become a
 #: plain newline when pasted; other control characters become symbols.
@@ -86,7 +79,11 @@ class SafeTextArea(TextArea):
     def get_line(self, line_index: int) -> Text:
         # The base class builds Text from the raw line: ESC would reach the
         # terminal, and Rich drops BEL/BS/CR, shifting the cursor column.
-        line = self.document.get_line(line_index).translate(_DRAW)
+        # Bidi controls and zero-width characters (F34) would reorder or hide
+        # text. Each unsafe character is drawn as one visible symbol, so
+        # columns (and the cursor) stay where TextArea expects them; the
+        # document keeps the text as typed.
+        line = visible(self.document.get_line(line_index), same_length=True)
         return Text(line, end="", no_wrap=True)
 
     async def _on_key(self, event: events.Key) -> None:

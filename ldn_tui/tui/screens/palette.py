@@ -25,18 +25,13 @@ from textual.style import Style
 
 from ldn_tui.textsafe import one_line, visible
 
-#: Bidirectional overrides and isolates: they reorder what follows them on
-#: the terminal line, so they are shown as their code point instead
-#: (reliability finding F34).
-_BIDI = {code: f"<U+{code:04X}>" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-
 
 def safe_line(text: str, limit: int | None = 200) -> str:
     """``text`` as one terminal-safe line: control characters (C0, C1, ESC,
-    so every escape sequence) and bidi overrides shown as visible symbols;
-    cut to ``limit`` characters (None: not cut)."""
-    line = visible(str(text), keep_newlines=False) if limit is None else one_line(str(text), limit)
-    return line.translate(_BIDI)
+    so every escape sequence), bidi controls and invisible format characters
+    shown as visible symbols (:func:`ldn_tui.textsafe.visible`); cut to
+    ``limit`` characters (None: not cut)."""
+    return visible(str(text), keep_newlines=False) if limit is None else one_line(str(text), limit)
 
 
 def plain(text: str, limit: int = 200) -> Content:

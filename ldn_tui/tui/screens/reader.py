@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from ldn_tui.textsafe import one_line
 from ldn_tui.tui.navigation import History, Location
 from ldn_tui.tui.widgets.document_view import DocumentView
 from ldn_tui.tui.widgets.footer import KeysFooter
@@ -341,21 +342,25 @@ class ReaderScreen(Screen):
             return
         if ":" in href.split("#", 1)[0] or href.startswith("//"):
             scheme = href.split(":", 1)[0] if ":" in href else "//"
+            # A link's parts are text, never markup (``[/x]`` would crash the toast)
             self.notify(
-                f"This app does not open {scheme}: links.", title="Link refused", severity="warning"
+                f"This app does not open {one_line(scheme, 40)}: links.", title="Link refused", severity="warning",
+                markup=False,
             )
             return
         name, _, anchor = href.partition("#")
         if name:
             pane = self.library.pane_by_file(name)
             if pane is None:
-                self.notify(f"The link points at {name}, which is not in this content.", severity="error")
+                self.notify(f"The link points at {one_line(name, 80)}, which is not in this content.",
+                            severity="error", markup=False)
                 return
             target = pane.id
         else:
             target = self.pane_id
         if anchor and self.library.document(target).heading(anchor) is None:
-            self.notify(f"The link points at a heading (#{anchor}) that is not there.", severity="warning")
+            self.notify(f"The link points at a heading (#{one_line(anchor, 80)}) that is not there.",
+                        severity="warning", markup=False)
             anchor = ""
         self.show_pane(target, slug=anchor)
 
