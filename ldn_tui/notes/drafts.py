@@ -97,7 +97,7 @@ def remove(path: Path) -> None:
     except FileNotFoundError:
         pass
     except OSError as error:
-        raise DraftError(f"cannot remove {path}: {error.strerror or error}") from None
+        raise DraftError(f"cannot remove {visible(str(path), keep_newlines=False)}: {reason(error)}") from None
 
 
 def read(path: Path) -> Draft | None:

@@ -91,7 +91,7 @@ def offer_drafts(app: App, notebook: Notebook, skip: frozenset = frozenset()) ->
         pane_title = pane.title if pane else draft.pane_id
         where = f"“{one_line(draft.heading, 60)}” ({one_line(pane_title, 40)})"
         if notebook.read_only:
-            app.notify(f"An unsaved note on {where} is kept in {draft.path}; it can be saved once "
+            app.notify(f"An unsaved note on {where} is kept in {one_line(str(draft.path), 200)}; it can be saved once "
                        "notes can be saved again.", severity="warning", timeout=15, markup=False)  # fmt: skip
             return
         app.push_screen(DraftDialog(draft, where), lambda choice: _chosen(app, notebook, draft, choice, skip))
@@ -127,7 +127,7 @@ def _chosen(app: App, notebook: Notebook, draft: Draft, choice: str | None, skip
     if choice == "save":
         saved = notebook.save_edit(draft.pane_id, draft.slug, draft.heading, draft.note_id, draft.text, draft.base_updated)
         if saved is None:
-            app.notify(f"The draft is kept in {draft.path}.", severity="warning", markup=False)
+            app.notify(f"The draft is kept in {one_line(str(draft.path), 200)}.", severity="warning", markup=False)
         else:
             _remove(app, draft)
             copy = " as a separate copy (the note had changed or was deleted since)" if saved.outcome in ("conflict", "recreated") else ""
