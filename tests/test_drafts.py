@@ -247,3 +247,17 @@ async def test_draft_dialog_buttons_are_on_screen(shipped, tmp_path: Path, size)
         screen = app.screen.region
         for button in dialog.query(Button):
             assert button.region.height >= 1 and button.region in screen, (button.id, button.region)
+
+
+def test_a_draft_error_shows_a_hostile_path_as_visible_text(tmp_path):
+    # a data folder named with an escape sequence: the message names it, safely
+    folder = tmp_path / "notes\x1b]52;c;eA==\x07"
+    folder.mkdir()
+    blocker = folder / "draft.json"
+    blocker.mkdir()  # a folder where the draft file should be: it cannot be removed
+    (blocker / "x").write_text("x")
+    with pytest.raises(drafts.DraftError) as raised:
+        drafts.remove(blocker)
+    message = str(raised.value)
+    assert "\x1b" not in message and "\x07" not in message
+    assert "notes␛]52;c;eA==␇" in message
