@@ -32,7 +32,6 @@ new objects, which are noticed by identity.
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import operator
 import os
@@ -45,6 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): one clear line, see ldn_tui.posix
+    from ldn_tui.posix import NotPosix
+
+    raise NotPosix() from None
 
 from ldn_tui.store_format import (  # noqa: F401 - re-exported: the format used to live here
     BOOKMARK_FIELDS,
