@@ -91,10 +91,9 @@ def _sdist_names(sdist: Path) -> set[str]:
 
 def test_the_sdist_carries_the_docs_licence_content_and_tests(dists: dict[str, Path]):
     names = _sdist_names(dists["sdist"])
-    tracked = subprocess.run(
-        ["git", "ls-files", "docs", "content", "tests"], capture_output=True, text=True, cwd=ROOT, check=True
-    ).stdout.split()
-    if not tracked:  # not a git checkout (e.g. built from this sdist): what is on disk
+    listed = subprocess.run(["git", "ls-files", "docs", "content", "tests"], capture_output=True, text=True, cwd=ROOT)
+    tracked = listed.stdout.split() if listed.returncode == 0 else []
+    if not tracked:  # not a git checkout (e.g. an unpacked sdist): what is on disk
         tracked = [str(p.relative_to(ROOT)) for d in ("docs", "content", "tests") for p in (ROOT / d).rglob("*")
                    if p.is_file() and "__pycache__" not in p.parts]
     for required in ("LICENSE", "README.md", "CONTRIBUTING.md", "pyproject.toml", "dev",
