@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ldn_tui import __version__
+from ldn_tui import __version__, posix
 from ldn_tui.paths import content_dir, data_dir
 
 if TYPE_CHECKING:
@@ -165,6 +165,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``ldn-tui`` console script and ``python -m ldn_tui``."""
     if argv is None:
         argv = sys.argv[1:]
+    try:
+        posix.require()
+    except posix.NotPosix as error:
+        print(error, file=sys.stderr)
+        return 2
     if not argv:
         # Plain ``ldn-tui``, the usual start: no options to parse, so the
         # app starts without importing and building the parser.

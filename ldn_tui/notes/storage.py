@@ -32,7 +32,6 @@ new objects, which are noticed by identity.
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import operator
 import os
@@ -44,6 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
+
+try:
+    import fcntl
+except ImportError:  # not POSIX (Windows): one clear line, see ldn_tui.posix
+    from ldn_tui.posix import NotPosix
+
+    raise NotPosix() from None
 
 from ldn_tui.fsutil import FILE_MODE, TEMP_SUFFIX, write_atomic
 from ldn_tui.notes.file_format import DamagedFile
