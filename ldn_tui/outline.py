@@ -175,13 +175,13 @@ def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterab
         items = sorted(by_place.get(place, ()), key=note_order)
         mark = marks.get(place)
         stored = items[-1].heading if items else (mark.heading if mark else "")
-        pane = library.pane(pane_id)
+        known = library.pane(pane_id)
         orphans.append(
             Section(
                 pane_id=pane_id,
                 slug=slug,
                 heading=stored,
-                pane_title=pane.title if pane else pane_id,
+                pane_title=known.title if known else pane_id,
                 trail=(),
                 key=None,
                 bookmark=mark,

@@ -11,6 +11,8 @@ No Textual imports here: both commands run without the interface.
 
 from __future__ import annotations
 
+from typing import Any, TYPE_CHECKING
+
 import argparse
 import shutil
 import sys
@@ -20,10 +22,13 @@ from pathlib import Path
 
 from ldn_tui.export import FORMATS, PAPERS, SCOPES, STDOUT
 
+if TYPE_CHECKING:
+    from ldn_tui.notes import AppState, Store
+
 PROG = "ldn-tui"
 
 
-def add_export_commands(commands, parents: list[argparse.ArgumentParser]) -> None:
+def add_export_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
     """Register the ``export`` and ``import`` subcommands."""
     export = commands.add_parser(
         "export",
@@ -99,7 +104,7 @@ def one_line(message: str) -> str:
     return visible(message, keep_newlines=False)
 
 
-def _open_store(data: Path, shown_as: Path | None = None):
+def _open_store(data: Path, shown_as: Path | None = None) -> Store:
     from ldn_tui.notes import Store
 
     store = Store.open(data, shown_as=shown_as)
@@ -145,7 +150,7 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
     return 0
 
 
-def remembered_paper(store, chosen: str | None, state) -> str:
+def remembered_paper(store: Store, chosen: str | None, state: AppState) -> str:
     """The PDF paper size: ``chosen`` (and remember it), else the one
     remembered in the app state (``paper``), else A4.
 
@@ -187,7 +192,7 @@ def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
     return _merge(data, export, dry_run=False)
 
 
-def _merge(data: Path, export, dry_run: bool, shown_as: Path | None = None) -> int:
+def _merge(data: Path, export: Any, dry_run: bool, shown_as: Path | None = None) -> int:
     from ldn_tui.export import import_export
     from ldn_tui.notes import StoreError
 

@@ -9,16 +9,22 @@ No Textual imports here: ``show`` and ``search`` run without the interface.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import argparse
 import shlex
 import shutil
 import sys
 from pathlib import Path
 
+if TYPE_CHECKING:
+    from ldn_tui.content import Library
+    from ldn_tui.notes import Note
+
 PROG = "ldn-tui"
 
 
-def add_reach_commands(commands, common: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
+def add_reach_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
     """Register ``show``, ``search`` and ``serve``."""
     from ldn_tui.content import DEFAULT_WIDTH, FORMATS, MIN_WIDTH
 
@@ -103,7 +109,7 @@ def _out(text: str) -> None:
             pass
 
 
-def _library(content: Path):
+def _library(content: Path) -> Library:
     from ldn_tui.content import load_library
 
     return load_library(content)
@@ -168,7 +174,7 @@ def run_search(args: argparse.Namespace, content: Path, data: Path) -> int:
     return 0
 
 
-def _read_notes(data: Path):
+def _read_notes(data: Path) -> tuple[list[Note], str | None]:
     """The reader's notes, read only: no store file means no notes (nothing
     is created). Returns ``(notes, warning or None)``."""
     from ldn_tui.notes import DB_NAME, Store, StoreError

@@ -130,7 +130,7 @@ def _run_app(content: Path, data: Path) -> int:
     from ldn_tui.tui.app import create_app
 
     app = create_app(library, data, documents_cached=cached)
-    app.run()
+    app.run()  # type: ignore[no-untyped-call]
     return app.return_code or 0
 
 

@@ -10,6 +10,7 @@ import errno
 import re
 import socket
 import sys
+from typing import Any
 
 from textual_serve.server import Server
 
@@ -29,7 +30,7 @@ class ReaderServer(Server):
     names the address its browser used, as the browser sent it (Host header).
     """
 
-    async def handle_index(self, request):
+    async def handle_index(self, request: Any) -> Any:
         host = request.host
         if _HOST.fullmatch(host or ""):
             # No await between this and super() computing the page, so two
@@ -37,7 +38,7 @@ class ReaderServer(Server):
             self.public_url = f"{request.scheme}://{host}"
         return await super().handle_index(request)
 
-    async def on_startup(self, app) -> None:
+    async def on_startup(self, app: Any) -> None:
         """Quiet: ``ldn-tui serve`` has already said where it listens and how
         to stop (textual-serve's banner repeats it with the full command)."""
 
@@ -98,7 +99,7 @@ def quiet_closed_loop_noise() -> None:
     """
     previous = sys.unraisablehook
 
-    def hook(unraisable) -> None:
+    def hook(unraisable: Any) -> None:
         exc = unraisable.exc_value
         where = getattr(unraisable.object, "__qualname__", "")
         if isinstance(exc, RuntimeError) and str(exc) == "Event loop is closed" and where == (

@@ -23,6 +23,7 @@ import os
 import pickle
 import zlib
 from functools import partial
+from typing import Any
 from pathlib import Path
 
 from ldn_tui import __version__
@@ -35,7 +36,7 @@ _ALLOWED = {"Document", "Block", "Span", "Heading", "Link", "Citation"}
 
 
 class _Unpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):  # noqa: D102 - see module doc
+    def find_class(self, module: str, name: str) -> Any:  # noqa: D102 - see module doc
         if module == models.__name__ and name in _ALLOWED:
             return getattr(models, name)
         raise pickle.UnpicklingError(f"not allowed in the document cache: {module}.{name}")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable
+from typing import Any, TYPE_CHECKING, Iterable
 
 from ldn_tui.content.models import EVIDENCE_SHORT, EVIDENCE_TYPES, Block, Citation, Document, Heading, Link, PaneMeta, Span
 
@@ -38,8 +38,12 @@ def slugify(text: str) -> str:
     return _SLUG_RE.sub("-", plain.lower()).strip("-") or "section"
 
 
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
 @lru_cache(maxsize=1)
-def markdown_parser():
+def markdown_parser() -> MarkdownIt:
     """The shared markdown-it-py parser (CommonMark + tables + strikethrough)."""
     from markdown_it import MarkdownIt
 
@@ -47,7 +51,7 @@ def markdown_parser():
     # Keep every link as a link, whatever its scheme: the app decides what
     # to do with it (and refuses javascript: and friends with a message),
     # and ``check`` reports it, rather than silently showing it as text.
-    parser.validateLink = lambda url: True
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
     return parser
 
 
@@ -111,7 +115,9 @@ class _Walker:
                 out.append(Span(tok.content))
         return tuple(_merge(out))
 
-    def _text(self, out, text, bold, italic, strike, link, line) -> None:
+    def _text(
+        self, out: list[Span], text: str, bold: bool, italic: bool, strike: bool, link: str | None, line: int
+    ) -> None:
         pos = 0
         for match in CITATION_RE.finditer(text):
             if match.start() > pos:
@@ -145,7 +151,7 @@ class _Walker:
         self.blocks.append(Block("heading", spans, line, level=level, slug=slug))
 
     def walk(self, tokens: list[Token]) -> None:
-        lists: list[list] = []  # [ordered, next number]
+        lists: list[list[Any]] = []  # [ordered, next number]
         quote = 0
         pending_marker: str | None = None
         index = 0

@@ -24,7 +24,7 @@ No Textual or Rich imports here.
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING, Iterable
+from typing import Any, TYPE_CHECKING, Iterable
 
 from ldn_tui.content.models import Block, Span
 from ldn_tui.textsafe import visible
@@ -271,7 +271,7 @@ def _is_web(target: str) -> bool:
 _KIND_LABEL = {"note": "your note", "bookmark": "your bookmark", "glossary": "glossary term"}
 
 
-def search_hits(results: Iterable, width: int = DEFAULT_WIDTH) -> str:
+def search_hits(results: Iterable[Any], width: int = DEFAULT_WIDTH) -> str:
     """Search results as blocks: ``pane › heading`` (with what kind of hit a
     note or glossary term is), then the snippet wrapped under it, a blank
     line between hits. All text shown as typed (control characters visible)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Iterable
+from typing import Any, Iterable
 
 from ldn_tui.content import Reference, registry_url
 
@@ -44,15 +44,16 @@ def csl_authors(authors: str) -> list[dict[str, str]]:
     return names
 
 
-def csl_item(ref: Reference) -> dict:
+def csl_item(ref: Reference) -> dict[str, Any]:
     """One reference as a CSL-JSON item."""
-    item: dict = {"id": ref.key, "title": ref.title}
+    item: dict[str, Any] = {"id": ref.key, "title": ref.title}
     venue = _VENUE.match(ref.venue) if ref.venue else None
     # A journal article: the venue reads "Journal YEAR;vol(issue):pages" and
     # there is a DOI, PMID or volume (a drug label's venue never does).
     article = ref.evidence != "label" and venue is not None and bool(ref.doi or ref.pmid or venue["volume"])
     if article:
         item["type"] = "article-journal"
+        assert venue is not None
         item["container-title"] = venue["journal"]
         for field in ("volume", "issue", "page"):
             if venue[field]:

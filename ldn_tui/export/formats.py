@@ -18,7 +18,7 @@ import json
 import re
 from datetime import datetime
 from html import escape
-from typing import Iterable
+from typing import Any, Iterable
 
 from ldn_tui import __version__
 from ldn_tui.outline import Outline, Section, note_dates, note_order, when
@@ -320,7 +320,7 @@ def render_csv(outline: Outline) -> str:
 # --------------------------------------------------------------------------
 
 
-def bookmark_dict(bookmark: Bookmark) -> dict:
+def bookmark_dict(bookmark: Bookmark) -> dict[str, Any]:
     """A bookmark as the JSON export stores it."""
     return {
         "pane_id": bookmark.pane_id,
@@ -330,7 +330,7 @@ def bookmark_dict(bookmark: Bookmark) -> dict:
     }
 
 
-def note_dict(note: Note) -> dict:
+def note_dict(note: Note) -> dict[str, Any]:
     """A note as the JSON export stores it."""
     return {
         "id": note.id,
@@ -343,7 +343,7 @@ def note_dict(note: Note) -> dict:
     }
 
 
-def state_dict(state: AppState) -> dict:
+def state_dict(state: AppState) -> dict[str, Any]:
     """The app state as the JSON export stores it."""
     return {
         "last_pane": state.last_pane,
@@ -367,7 +367,7 @@ def render_json(
     Bookmarks and notes are sorted (by creation time, then place or id) so
     the same store always exports to the same bytes.
     """
-    data: dict = {
+    data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "app": {"name": APP_NAME, "version": __version__},
         "exported_at": exported_at.isoformat(timespec="seconds"),

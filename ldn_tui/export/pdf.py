@@ -32,7 +32,7 @@ import unicodedata
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ldn_tui import __version__
 from ldn_tui.outline import Outline, Section, note_dates, when
@@ -186,7 +186,7 @@ def key_points(library: Library, section: Section, limit: int = KEY_POINT_LINES)
 # --------------------------------------------------------------------------
 
 
-def _pdf_class():
+def _pdf_class() -> Any:
     from fpdf import FPDF
 
     class Handout(FPDF):
@@ -228,7 +228,7 @@ class _Writer:
         characters. Line breaks in the text are kept, and so are runs of
         spaces inside a line (a note is printed as typed).
         """
-        cw = self.pdf.current_font.cw
+        cw: Any = self.pdf.current_font.cw  # type: ignore[union-attr]  # a font is always set by now
         scale = size * 0.001 / self.pdf.k
         cache: dict[str, float] = {}
 

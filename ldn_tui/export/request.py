@@ -55,6 +55,7 @@ from ldn_tui.notes import AppState, Bookmark, Note
 from ldn_tui.textsafe import one_line
 
 if TYPE_CHECKING:
+    from ldn_tui.outline import Outline
     from ldn_tui.content import Library
 
 from ldn_tui.export.options import FORMATS, PAPERS, SCOPES, STDOUT  # noqa: E402,F401 - re-exported
@@ -190,7 +191,7 @@ def render_export(
     return _encode(text, selection)
 
 
-def _render_csl(library: Library | None, outline) -> bytes:
+def _render_csl(library: Library | None, outline: Outline | None) -> bytes:
     """CSL-JSON of the references the outline cites (all with no outline)."""
     from ldn_tui.export.csl import render_csl
 

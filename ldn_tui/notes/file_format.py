@@ -135,12 +135,12 @@ def clamp_scroll(value: int) -> int:
     return min(max(value, 0), SCROLL_MAX)
 
 
-def empty_tables() -> dict:
+def empty_tables() -> dict[str, Any]:
     """The contents of a brand-new notes file."""
     return {"meta": {"1": {"schema": SCHEMA_VERSION}}}
 
 
-def _migrate_0_to_1(raw: dict) -> dict:
+def _migrate_0_to_1(raw: dict[str, Any]) -> dict[str, Any]:
     """Schema 0 (files before the ``meta`` table): notes had no ``updated``.
 
     A note that was never edited was last updated when it was created.
@@ -155,7 +155,7 @@ def _migrate_0_to_1(raw: dict) -> dict:
 
 #: ``MIGRATIONS[n]`` upgrades the raw dict of a schema-``n`` file to ``n + 1``
 #: (the caller then stamps ``meta`` with ``n + 1``). Add one per schema bump.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _migrate_0_to_1}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def _key_ok(key: str) -> bool:
     return key.isdigit() and key.isascii()  # TinyDB turns keys into ints
 
 
-def _records_ok(table: dict, fields: tuple[str, ...]) -> bool:
+def _records_ok(table: dict[str, Any], fields: tuple[str, ...]) -> bool:
     """Every record a dict with str ``fields``, under an integer key -- at C speed.
 
     Opening 10,000 notes must stay fast: this avoids a Python-level loop
@@ -194,7 +194,7 @@ def _records_ok(table: dict, fields: tuple[str, ...]) -> bool:
         return False
 
 
-def _check_records(name: str, table: dict, fields: tuple[str, ...], problems: list[str]) -> dict:
+def _check_records(name: str, table: dict[str, Any], fields: tuple[str, ...], problems: list[str]) -> dict[str, Any]:
     if _records_ok(table, fields):
         return table
     good = {
@@ -208,7 +208,7 @@ def _check_records(name: str, table: dict, fields: tuple[str, ...], problems: li
     return good
 
 
-def _unique_ids(table: dict, problems: list[str]) -> dict:
+def _unique_ids(table: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     """Notes sharing an id get new ids, so editing one never overwrites
     another (F32). The check runs at C speed; the loop only on a clash."""
     ids = list(map(itemgetter("id"), table.values()))
@@ -225,7 +225,7 @@ def _unique_ids(table: dict, problems: list[str]) -> dict:
     return out
 
 
-def _check_state(table: dict, problems: list[str]) -> dict:
+def _check_state(table: dict[str, Any], problems: list[str]) -> dict[str, Any]:
     out = {}
     for key, doc in table.items():
         if type(doc) is not dict or not _key_ok(key):
@@ -250,7 +250,7 @@ def _check_state(table: dict, problems: list[str]) -> dict:
     return out
 
 
-def _schema_of(obj: dict, problems: list[str]) -> int:
+def _schema_of(obj: dict[str, Any], problems: list[str]) -> int:
     meta = obj.get("meta")
     if meta is None:
         return 0  # files from before the meta table
@@ -262,7 +262,7 @@ def _schema_of(obj: dict, problems: list[str]) -> int:
     return schema
 
 
-def load_tables(obj: Any) -> tuple[dict, LoadInfo]:
+def load_tables(obj: Any) -> tuple[dict[str, Any], LoadInfo]:
     """Check (and upgrade) parsed JSON; return the usable tables and a report.
 
     Raises:
@@ -282,7 +282,7 @@ def load_tables(obj: Any) -> tuple[dict, LoadInfo]:
         except Exception as exc:
             raise DamagedFile(f"it could not be upgraded from format {version}: {exc}") from exc
     newer = version > SCHEMA_VERSION
-    tables: dict = {"meta": obj["meta"] if newer else empty_tables()["meta"]}
+    tables: dict[str, Any] = {"meta": obj["meta"] if newer else empty_tables()["meta"]}
     for name, table in obj.items():
         if name == "meta":
             continue

@@ -25,10 +25,9 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from ldn_tui.fsutil import write_atomic
+from ldn_tui.fsutil import FILE_MODE, TEMP_SUFFIX
 from ldn_tui.notes.storage import (
     DIR_MODE,
-    FILE_MODE,
-    TEMP_SUFFIX,
     AtomicJSONStorage,
     InterProcessLock,
     LockTimeout,
@@ -404,7 +403,7 @@ class StoreSession:
             self._backup(self._storage.current_bytes(), f"schema{info.migrated_from}")
             self._storage.write(tables)
 
-    def _repair(self, raw: bytes, salvage: dict, reason: str, problems: tuple[str, ...]) -> None:
+    def _repair(self, raw: bytes, salvage: dict[str, Any], reason: str, problems: tuple[str, ...]) -> None:
         """Keep the damaged bytes aside, then carry on from ``salvage``."""
         n_notes, n_marks = len(salvage.get(NOTES, {})), len(salvage.get(BOOKMARKS, {}))
         readable = (
@@ -463,7 +462,7 @@ class StoreSession:
         # and query results, which another process can make stale.
         return Table(self._db.storage, name, cache_size=0)
 
-    def _update(self, name: str, fields: dict, doc_ids: list[int]) -> None:
+    def _update(self, name: str, fields: dict[str, Any], doc_ids: list[int]) -> None:
         """TinyDB's update, announced: it edits documents in place (see storage)."""
         self._storage.edited(name, doc_ids)
         self._table(name).update(fields, doc_ids=doc_ids)
@@ -477,7 +476,7 @@ class StoreSession:
             hit = self._cache[key] = (gen, build())
         return hit[1]
 
-    def _raw_docs(self, name: str) -> list[dict]:
+    def _raw_docs(self, name: str) -> list[dict[str, Any]]:
         """A table's documents, read-only, in creation order.
 
         Straight from the storage: ``Table.all()`` would copy every document

@@ -57,7 +57,7 @@ from ldn_tui.notes.file_format import DamagedFile
 DIR_MODE = 0o700
 
 #: Loader hook: parsed JSON -> (tables, info). May raise :class:`DamagedFile`.
-Loader = Callable[[Any], tuple[dict, Any]]
+Loader = Callable[[Any], tuple[dict[str, Any], Any]]
 
 
 # --------------------------------------------------------------------------
@@ -150,19 +150,22 @@ class _TableText:
     __slots__ = ("keys", "docs", "pieces", "stale")
 
     def __init__(self) -> None:
-        self.keys: list = []
-        self.docs: list = []
+        self.keys: list[Any] = []
+        self.docs: list[Any] = []
         self.pieces: list[str] = []
-        self.stale: set = set()
+        self.stale: set[Any] = set()
 
-    def chunks(self, table: dict) -> list[str] | None:
+    def chunks(self, table: dict[str, Any]) -> list[str] | None:
         """The table's pieces, brought up to date; None if its keys are not all str."""
         keys, docs = list(table), list(table.values())
         n, stale = len(self.keys), self.stale
         if not stale and keys[:n] == self.keys and all(map(operator.is_, docs, self.docs)):
-            added = [_piece(k, d) for k, d in zip(keys[n:], docs[n:])]  # usually 0 or 1
-            if None in added:
-                return None
+            added: list[str] = []
+            for k, d in zip(keys[n:], docs[n:]):  # usually 0 or 1
+                piece = _piece(k, d)
+                if piece is None:
+                    return None
+                added.append(piece)
             pieces = self.pieces + added if added else self.pieces
         else:
             old = {(k, id(d)): p for k, d, p in zip(self.keys, self.docs, self.pieces)}
@@ -199,12 +202,12 @@ class AtomicJSONStorage(Storage):
         empty: the tables of a database that does not exist yet.
     """
 
-    def __init__(self, path: Path, loader: Loader, empty: Callable[[], dict]) -> None:
+    def __init__(self, path: Path, loader: Loader, empty: Callable[[], dict[str, Any]]) -> None:
         super().__init__()
         self.path = Path(path)
         self._loader = loader
         self._empty = empty
-        self._tables: dict | None = None
+        self._tables: dict[str, Any] | None = None
         self._key: tuple[int, ...] | None = None
         self._fd: int | None = None  # keeps the cached inode alive (see module doc)
         self._pinned = False
@@ -213,22 +216,22 @@ class AtomicJSONStorage(Storage):
         #: bumped whenever the cached data changes; callers key caches on it
         self.generation = 0
         #: the last tables read or written successfully (to recover from damage)
-        self.last_good: dict | None = None
+        self.last_good: dict[str, Any] | None = None
         self._texts: dict[str, _TableText] = {}  # see serialise()
 
     # -- reading ---------------------------------------------------------
 
-    def read(self) -> dict:
+    def read(self) -> dict[str, Any]:
         if self._pinned:
-            return dict(self._tables)
+            return dict(self._tables or {})
         try:
             st = os.stat(self.path)
         except FileNotFoundError:
             if self._key != _MISSING:
                 self._set_cache(self._empty(), None, _MISSING, None)
-            return dict(self._tables)
+            return dict(self._tables or {})
         if self._tables is not None and self._key == _stat_key(st):
-            return dict(self._tables)
+            return dict(self._tables or {})
         # O_NONBLOCK: a pipe put in the file's place must not hang the app
         fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
         try:
@@ -250,7 +253,7 @@ class AtomicJSONStorage(Storage):
             os.close(fd)
             raise
         self._set_cache(tables, info, key, fd)
-        return dict(self._tables)
+        return dict(self._tables or {})
 
     @staticmethod
     def _parse(raw: bytes) -> Any:
@@ -270,7 +273,7 @@ class AtomicJSONStorage(Storage):
         size = os.fstat(self._fd).st_size
         return os.pread(self._fd, size, 0)
 
-    def pin(self, tables: dict, info: Any = None) -> None:
+    def pin(self, tables: dict[str, Any], info: Any = None) -> None:
         """Serve ``tables`` from now on without touching the file (read-only use)."""
         self._set_cache(tables, info, None, None)
         self._pinned = True
@@ -285,7 +288,7 @@ class AtomicJSONStorage(Storage):
         if not self._pinned:
             self._set_cache(None, None, None, None)
 
-    def _set_cache(self, tables, info, key, fd) -> None:
+    def _set_cache(self, tables: dict[str, Any] | None, info: Any, key: Any, fd: int | None) -> None:
         if self._fd is not None:
             os.close(self._fd)
         self._tables, self.info, self._key, self._fd = tables, info, key, fd
@@ -295,7 +298,7 @@ class AtomicJSONStorage(Storage):
 
     # -- writing ---------------------------------------------------------
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict[str, Any]) -> None:
         if self._pinned:
             raise PermissionError(errno.EROFS, "storage is pinned read-only", str(self.path))
         try:
@@ -323,7 +326,7 @@ class AtomicJSONStorage(Storage):
         """
         self._texts.setdefault(name, _TableText()).stale.update(map(str, keys))
 
-    def serialise(self, data: dict) -> str:
+    def serialise(self, data: dict[str, Any]) -> str:
         """``json.dumps(data, ensure_ascii=False, separators=(",", ":"))``, faster.
 
         Re-serialising 10,000 notes on every change costs 30-40 ms; instead

@@ -13,6 +13,8 @@ No Textual imports here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import re
 import unicodedata
 from functools import lru_cache
@@ -110,7 +112,7 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     return min(prev[-1], limit + 1)
 
 
-def _levenshtein_bits(query: str):
+def _levenshtein_bits(query: str) -> Callable[[str], int]:
     """A bit-parallel Levenshtein distance from ``query`` (Myers/Hyyrö).
 
     Returns a function ``distance(word) -> int``; about ten integer operations

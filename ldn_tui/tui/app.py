@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -23,6 +24,11 @@ from ldn_tui.content import Library
 from ldn_tui.notebook import Notebook
 from ldn_tui.tui.screens.reader import ReaderScreen
 from ldn_tui.tui.widgets.document_view import DocumentView
+
+if TYPE_CHECKING:
+    import threading
+
+    from textual.timer import Timer
 
 #: The line widths ``w`` steps through (characters of text), then no limit.
 LINE_WIDTHS = (60, 76, 90)
@@ -83,11 +89,11 @@ class LdnApp(App[int]):
         self.notebook.changed.append(self.refresh_views)
         self.notebook.failed.append(self._store_error)
         self._position: tuple[str, str, int] | None = None
-        self._position_timer = None
+        self._position_timer: Timer | None = None
         #: the signals whose handlers :meth:`_watch_signals` installed
         self._signals: list[int] = []
         #: None under Pilot; False in a real run until a signal arms it
-        self._watchdog = None
+        self._watchdog: threading.Timer | bool | None = None
         #: what the store said when it opened, until it is shown
         self._store_warning: str | None = None
         #: whether the parsed documents came from the cache (None: not tried yet)
@@ -161,7 +167,7 @@ class LdnApp(App[int]):
         self.reader.show_pane(pane, y=y, slug="" if y else slug)
         self.call_after_refresh(self._store_opened)
 
-    def _saved_state(self) -> dict:
+    def _saved_state(self) -> dict[str, Any]:
         """The saved theme and reading position: from the store when one was
         given, else read straight from the file (the store opens later)."""
         if self.store is not None:
@@ -264,8 +270,9 @@ class LdnApp(App[int]):
         try:
             return super().run(*args, **kwargs)
         finally:
-            if self._watchdog:
-                self._watchdog.cancel()
+            watchdog = self._watchdog
+            if watchdog is not None and not isinstance(watchdog, bool):
+                watchdog.cancel()
 
     def _show_store_warning(self) -> None:
         """Show what the store reported on opening (a damaged file kept as a
@@ -291,7 +298,7 @@ class LdnApp(App[int]):
         self._after_panes(not self._cached_documents, list(notes), list(bookmarks))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
-    def _after_panes(self, save_cache: bool, notes: list, bookmarks: list) -> None:
+    def _after_panes(self, save_cache: bool, notes: list[Any], bookmarks: list[Any]) -> None:
         # plain data in, one result posted back: this thread touches no widget
         if save_cache:
             from ldn_tui.content import save_document_cache
@@ -440,7 +447,7 @@ class LdnApp(App[int]):
 
         from ldn_tui.tui.screens.modal import SafeCommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(SafeCommandPalette(id="--command-palette"))
 
     def action_help(self) -> None:
@@ -484,7 +491,7 @@ class LdnApp(App[int]):
             if target is None:  # the document's own keys
                 yield SystemCommand(title, help_text, partial(reader.run_view_action, action))
             else:
-                yield SystemCommand(title, help_text, partial(target.run_action, action))
+                yield SystemCommand(title, help_text, partial(target.run_action, action))  # type: ignore[attr-defined]
         for width in (*LINE_WIDTHS, None):
             said = f"{width} characters" if width else "no limit"
             yield SystemCommand(f"Line width: {said}", "How wide the reading column may be (key w steps through them)", partial(self.set_line_width, width))
@@ -621,7 +628,7 @@ def binding_ids() -> set[str]:
     }
 
 
-def _remapped(binding: Binding, keymap: dict[str, str]) -> Binding:
+def _remapped(binding: Binding, keymap: Mapping[str, str]) -> Binding:
     """``binding`` with the keys the reader's keymap gave it (for help)."""
     if binding.id and binding.id in keymap:
         from dataclasses import replace

@@ -18,6 +18,8 @@ parser keeps pastes whole.
 
 from __future__ import annotations
 
+from typing import Any
+
 import os
 import selectors
 import signal
@@ -111,7 +113,7 @@ class PasteSafeLinuxDriver(LinuxDriver):
         decode = getincrementaldecoder("utf-8")().decode
         fileno = self.fileno
 
-        def pump(ready: list, final: bool = False) -> bool:
+        def pump(ready: list[Any], final: bool = False) -> bool:
             """Read what is ready; False once the terminal is gone."""
             for number, (_key, mask) in enumerate(ready, 1):
                 if not mask & selectors.EVENT_READ:

@@ -11,7 +11,7 @@ reader discards it. A draft whose text is already the note's stored text
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -79,7 +79,7 @@ class DraftDialog(Modal[str]):
         self.dismiss(choice)
 
 
-def offer_drafts(app: App, notebook: Notebook, skip: frozenset = frozenset()) -> None:
+def offer_drafts(app: App, notebook: Notebook, skip: frozenset[Any] = frozenset()) -> None:
     """Offer the next draft left behind (not in ``skip``), one at a time."""
     for draft in left_behind_drafts(notebook.data_dir):
         if draft.path in skip:
@@ -108,14 +108,15 @@ def _already_saved(notebook: Notebook, draft: Draft) -> bool:
 
 def _remove(app: App, draft: Draft) -> bool:
     try:
-        remove_draft(draft.path)
+        if draft.path is not None:
+            remove_draft(draft.path)
     except DraftError as error:
         app.notify(str(error), title="Draft kept", severity="warning", markup=False)
         return False
     return True
 
 
-def _chosen(app: App, notebook: Notebook, draft: Draft, choice: str | None, skip: frozenset) -> None:
+def _chosen(app: App, notebook: Notebook, draft: Draft, choice: str | None, skip: frozenset[Any]) -> None:
     skip = skip | {draft.path}
     if choice == "restore":
         from ldn_tui.tui.screens.note_editor import NoteEditor

@@ -54,7 +54,7 @@ class SafeCommandPalette(CommandPalette):
         if _dismissed(self):
             return
         try:
-            await CommandPalette._gather_commands.__wrapped__(self, search_value)
+            await CommandPalette._gather_commands.__wrapped__(self, search_value)  # type: ignore[attr-defined]
         except NoMatches:
             pass  # the palette has closed: nobody waits for these hits
 

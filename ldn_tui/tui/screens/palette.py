@@ -17,6 +17,8 @@ with its key, "Change theme" and "Quit"; none of Textual's generic
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Iterable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -54,8 +56,8 @@ class AppCommands(Provider):
     """The app's own commands (``LdnApp.get_system_commands``), each shown
     with its key, built from plain text only."""
 
-    def _commands(self) -> list[tuple[str, str, object]]:
-        commands = []
+    def _commands(self) -> list[tuple[str, str, Any]]:
+        commands: list[tuple[str, str, Any]] = []
         for command in self.app.get_system_commands(self.screen):
             commands.append((safe_line(command.title), safe_line(command.help), command.callback))
         return commands
@@ -73,7 +75,7 @@ class AppCommands(Provider):
                 yield Hit(
                     score,
                     styled_ranges(title, ranges, matcher.match_style),
-                    callback,  # type: ignore[arg-type]
+                    callback,
                     text=title,
                     # Content passes through Content.from_markup unchanged
                     help=Content(help_text),  # type: ignore[arg-type]
@@ -85,7 +87,7 @@ class ThemeCommands(Provider):
     own list gives bare names), the app's three plain ones by their names
     in words first."""
 
-    def _themes(self) -> list[tuple[str, str, object]]:
+    def _themes(self) -> list[tuple[str, str, Any]]:
         from functools import partial
 
         from ldn_tui.tui.themes import THEME_LABELS
@@ -95,7 +97,7 @@ class ThemeCommands(Provider):
 
         themes = self.app.available_themes
         names = [n for n in THEME_LABELS if n in themes] + sorted(n for n in themes if n not in THEME_LABELS)
-        rows = []
+        rows: list[tuple[str, str, Any]] = []
         for name in names:
             kind = "dark" if themes[name].dark else "light"
             title = THEME_LABELS.get(name, f"{name} ({kind})")

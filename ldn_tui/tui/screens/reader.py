@@ -7,7 +7,7 @@ messages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -79,7 +79,7 @@ class ReaderScreen(Screen):
         self.notebook = notebook
         self.history = History()
         self.pane_id = ""
-        self._find_bar_mount = None
+        self._find_bar_mount: Any = None
         self._set_breakpoint_class()
 
     def _set_breakpoint_class(self) -> None:
@@ -132,8 +132,8 @@ class ReaderScreen(Screen):
             await mount
         return bar
 
-    def _side(self, kind: type, widget_id: str):
-        found = self.query(kind)
+    def _side(self, kind: type, widget_id: str) -> Any:
+        found: Any = self.query(kind)
         if found:
             return found.first()
         widget = kind(id=widget_id)
