@@ -148,3 +148,18 @@ async def test_line_length_is_capped_on_a_wide_terminal(tmp_path):
         region = view.content_region
         row = ldn.screen._compositor.render_strips()[region.y + 3].crop(region.x, region.right)
         assert all(segment.style is not None and segment.style.bgcolor is not None for segment in row if segment.text)
+
+
+async def test_the_render_cache_stays_bounded_through_many_widths(tmp_path):
+    """Resizing through many widths keeps at most RENDER_CACHE_SIZE renderings."""
+    from ldn_tui.tui.widgets.document_view import RENDER_CACHE_SIZE
+
+    ldn = _shipped(tmp_path)
+    async with ldn.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        ldn.set_line_width(None)
+        for width in range(40, 40 + RENDER_CACHE_SIZE + 12):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+        assert len(ldn.reader.view._cache) <= RENDER_CACHE_SIZE
+        assert ldn.reader.view.rendered is not None

@@ -19,7 +19,7 @@ from textual.screen import Screen
 
 from ldn_tui.textsafe import one_line
 from ldn_tui.tui.navigation import History, Location
-from ldn_tui.tui.widgets.document_view import DocumentView
+from ldn_tui.tui.widgets.document_view import DocumentView, RenderInputs, prerender
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.widgets.sidebars import PaneList, TableOfContents
 
@@ -170,19 +170,21 @@ class ReaderScreen(Screen):
         self.view.focus()
         self.post_message(self.Ready())
 
-    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
     def prepare_panes(self) -> None:
-        """Parse every pane and pre-render it at the current width."""
-        library = self.library
-        view = self.view
-        for pane in library.panes:
-            document = library.document(pane.id)
-            if pane.id == self.pane_id:
-                continue
-            header = self.pane_header(pane.id)
-            made = view.prerender(pane.id, document.blocks, header)
-            if made is not None:
-                self.app.call_from_thread(view.store_prerendered, *made)
+        """Parse every pane and pre-render it at the current width, in a
+        worker thread that gets plain values and posts results back."""
+        inputs = self.view.render_inputs()
+        panes = [(pane.id, self.pane_header(pane.id)) for pane in self.library.panes if pane.id != self.pane_id]
+        self._prepare(inputs, panes, self.view.store_prerendered)
+
+    @work(thread=True, exclusive=True, group="prepare", exit_on_error=False)
+    def _prepare(self, inputs: RenderInputs | None, panes: list[tuple[str, tuple[str, str]]], keep: Any) -> None:
+        # No widget is touched here: the library parses (thread-safe), the
+        # rendering uses only ``inputs``, and results go back to the UI thread.
+        for pane_id, header in panes:
+            document = self.library.document(pane_id)
+            if inputs is not None:
+                self.app.call_from_thread(keep, *prerender(inputs, pane_id, document.blocks, header))
         self.post_message(self.PanesReady())
 
     def pane_header(self, pane_id: str) -> tuple[str, str]:

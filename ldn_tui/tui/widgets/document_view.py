@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from rich.cells import cell_len
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -44,6 +46,26 @@ class Match:
     y: int
     start: int
     end: int
+
+
+#: How many renderings (pane, width) the view keeps: every pane at two widths.
+RENDER_CACHE_SIZE = 32
+
+
+@dataclass(frozen=True)
+class RenderInputs:
+    """Plain values a worker thread renders a pane with (no widget access)."""
+
+    width: int
+    styles: Styles
+    console: Console
+
+
+def prerender(
+    inputs: RenderInputs, pane_id: str, blocks: tuple[Block, ...], header: tuple[str, str] | None
+) -> tuple[tuple[str, int], Rendered]:
+    """Render a pane off screen (thread-safe: it reads only ``inputs``)."""
+    return (pane_id, inputs.width), render_blocks(blocks, inputs.width, inputs.console, inputs.styles, header)
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -103,7 +125,9 @@ class DocumentView(ScrollView, can_focus=True):
         self._blocks: tuple[Block, ...] = ()
         self._header: tuple[str, str] | None = None
         self._rendered: Rendered | None = None
-        self._cache: dict[tuple[str, int], Rendered] = {}
+        #: renderings by (pane, width), bounded: a reader resizing the window
+        #: through many widths must not keep every rendering alive
+        self._cache: LRUCache[tuple[str, int], Rendered] = LRUCache(RENDER_CACHE_SIZE)
         self._styles: Styles | None = None
         self._current_slug = ""
         self.focused_link: int | None = None
@@ -165,24 +189,24 @@ class DocumentView(ScrollView, can_focus=True):
         self.scroll_target_y = y
         self.scroll_y = y
 
-    def prerender(self, pane_id: str, blocks: tuple[Block, ...], header: tuple[str, str] | None) -> tuple[tuple[str, int], Rendered] | None:
-        """Render a pane at the current width without showing it.
+    def render_inputs(self) -> RenderInputs | None:
+        """What rendering a pane off screen needs, as plain values (width,
+        styles, console), read on the UI thread; None before the first layout.
 
-        Safe to call from a worker thread (it only reads styles and builds
-        strips); hand the result to :meth:`store_prerendered` on the UI
-        thread. None before the first layout.
+        A worker thread renders with these (:func:`prerender`) and never
+        touches the widget; :meth:`store_prerendered` takes the results back
+        on the UI thread.
         """
         if not self.scrollable_content_region.width:
             return None
-        width = self._content_width()
-        styles = self._styles or self._get_styles()
-        return (pane_id, width), render_blocks(blocks, width, self.app.console, styles, header)
+        return RenderInputs(self._content_width(), self._get_styles(), self.app.console)
 
     def store_prerendered(self, key: tuple[str, int], rendered: Rendered) -> None:
         """Keep a rendering made by :meth:`prerender` for the pane's first visit
         (unless the theme changed while it was being made)."""
         if rendered.styles is self._styles:
-            self._cache.setdefault(key, rendered)
+            if key not in self._cache:
+                self._cache[key] = rendered
 
     @property
     def rendered(self) -> Rendered | None:
