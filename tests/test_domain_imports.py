@@ -42,6 +42,7 @@ DOMAIN = [
     "ldn_tui.startup",
     "ldn_tui.drafts",
     "ldn_tui.plain_text",
+    "ldn_tui.note_size",
 ]
 
 
