@@ -193,7 +193,7 @@ async def test_a_1mb_note_opens_in_the_panel_notes_screen_and_editor(big_data):
         await settle(pilot)
         panel = app.reader.query_one(NotesPanel)
         shown = rendered(panel)
-        assert time.perf_counter() - start < 10
+        assert time.perf_counter() - start < 5  # was 10 s (F9); now well under 1 s
         prompts = [str(getattr(o.prompt, "plain", o.prompt)) for o in panel.options]
         assert shown and any("more characters: open the note" in p for p in prompts)
         assert max(map(len, prompts)) < 2 * PREVIEW_CHARS
@@ -203,10 +203,10 @@ async def test_a_1mb_note_opens_in_the_panel_notes_screen_and_editor(big_data):
         await pilot.press("m")
         await settle(pilot, NotesScreen)
         rendered(app.screen.entry_list)
+        assert time.perf_counter() - start < 5  # was 11 s; now well under 1 s
         prompts = [str(getattr(o.prompt, "plain", o.prompt)) for o in app.screen.entry_list.options]
         assert any("more characters: open the note" in p for p in prompts)
         assert max(map(len, prompts)) < 2 * PREVIEW_CHARS
-        assert time.perf_counter() - start < 10
         await pilot.press("escape")
         await settle(pilot)
 
@@ -216,7 +216,7 @@ async def test_a_1mb_note_opens_in_the_panel_notes_screen_and_editor(big_data):
             await settle(pilot, NoteEditor)
             area = app.screen.text_area
             assert "sleep" in rendered(area) or "pain" in rendered(area)
-            assert time.perf_counter() - start < 10, note is lines
+            assert time.perf_counter() - start < 6, note is lines  # one line: was 11 s; now about 1.5 s
             assert area.text == note["text"]  # the editor holds it whole
             await pilot.press("escape")
             await settle(pilot)
