@@ -52,7 +52,7 @@ SIZE = (100, 30)
 
 
 def short_text(rng: random.Random) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 60)))
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 30)))
 
 
 def big_text(rng: random.Random, chars: int, line: int | None = 80) -> str:
