@@ -47,6 +47,7 @@ DOMAIN = [
     "ldn_tui.startup",
     "ldn_tui.notes.drafts",
     "ldn_tui.content.plain_text",
+    "ldn_tui.notes.note_size",
 ]
 
 

@@ -237,16 +237,17 @@ def test_a_file_growing_past_the_limit_while_read_is_refused(tmp_path, monkeypat
 
 
 def test_a_json_backup_over_64_mib_imports_back(tmp_path):
-    """F8: the limit was 64 MiB, and four 20 MB notes crossed it."""
-    text = ("0123456789abcdef" * 64 + "\n") * 1024  # ~1 MiB
-    notes = [note(id=f"n{i}", text=f"{i} {text}") for i in range(70)]
+    """F8: the limit was 64 MiB, and four 20 MB notes crossed it. (Notes
+    are now at most 100,000 characters (F9), so 730 notes of 92 KB.)"""
+    text = ("0123456789abcdef" * 64 + "\n") * 90  # 92,250 characters
+    notes = [note(id=f"n{i}", text=f"{i} {text}") for i in range(730)]
     backup = tmp_path / "backup.json"
     backup.write_text(export_text(notes=notes), encoding="utf-8")
     assert backup.stat().st_size > 64 * 2**20
     data = tmp_path / "data"
     assert main(["import", "--data-dir", str(data), str(backup)]) == 0
     with Store.open(data) as store:
-        assert len(store.notes()) == 70
+        assert len(store.notes()) == 730
     again = tmp_path / "again.json"
     assert main(["export", "--data-dir", str(data), "-f", "json", "-s", "all", "-o", str(again)]) == 0
     assert main(["import", "--data-dir", str(tmp_path / "fresh"), str(again)]) == 0

@@ -31,6 +31,7 @@ from ldn_tui.notes import AppState, Bookmark, Note
 from ldn_tui.notes import EXTRA_MAX_KEYS, key_problem, shown_key, value_problem
 from ldn_tui.notes import EARLIEST, LATEST
 from ldn_tui.textsafe import one_line
+from ldn_tui.notes import MAX_NOTE_CHARS
 
 #: Imports larger than this are refused unread, and ``ldn-tui export`` refuses
 #: to write a JSON backup larger than this (so every backup it writes can be
@@ -174,6 +175,9 @@ def parse_export(raw: bytes, name: str = "the file") -> ExportFile:
     if errors:
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise ExportError(f"cannot import {name}: the export is damaged: {errors[0]}{more}")
+    problem = _long_note(data)
+    if problem:
+        raise ExportError(f"cannot import {name}: {problem}")
     problem = _semantic_problem(data)
     if problem:
         raise ExportError(f"cannot import {name}: the export is damaged: {problem}")
@@ -241,6 +245,23 @@ def _semantic_problem(data: dict) -> str | None:
             why = key_problem(key) or value_problem(value)
             if why:
                 return f"the app state value {shown_key(key)} {why}"
+    return None
+
+
+def _long_note(data: dict) -> str | None:
+    """The first note longer than a note may hold, named by its id (F9).
+
+    The whole import is refused, as for any other problem: a store that
+    took the rest would leave the reader to find out which note is missing.
+    """
+    for index, record in enumerate(data["notes"]):
+        size = len(record["text"])
+        if size > MAX_NOTE_CHARS:
+            return (
+                f"notes[{index}] (id {one_line(record['id'], 64)}) is {size:,} characters long, more than "
+                f"the {MAX_NOTE_CHARS:,} a note can hold; nothing was imported (shorten that note "
+                "in the ldn-tui that made the export, export again and import that)"
+            )
     return None
 
 

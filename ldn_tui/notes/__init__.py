@@ -23,11 +23,13 @@ from ldn_tui.notes.file_format import (
     value_problem,
 )
 from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes.note_size import MAX_NOTE_CHARS, more_text, preview, too_long
 from ldn_tui.notes.records import (
     EARLIEST,
     LATEST,
     NoteConflict,
     NoteNotFound,
+    NoteTooLong,
     StoreBusy,
     StoreError,
     StoreReadOnly,
@@ -47,7 +49,9 @@ __all__ = [
     "Bookmark",
     "Note",
     "NoteConflict",
+    "MAX_NOTE_CHARS",
     "NoteNotFound",
+    "NoteTooLong",
     "Store",
     "StoreBusy",
     "StoreError",
@@ -55,11 +59,14 @@ __all__ = [
     "UnsavableText",
     "drafts_dir",
     "left_behind_drafts",
+    "more_text",
     "new_draft_path",
     "remove_draft",
     "write_draft",
     "key_problem",
     "peek_state",
+    "preview",
     "shown_key",
+    "too_long",
     "value_problem",
 ]

@@ -58,6 +58,11 @@ class UnsavableText(StoreError, ValueError):
     """The text holds a character that cannot be stored (a lone surrogate)."""
 
 
+class NoteTooLong(StoreError, ValueError):
+    """The note is longer than :data:`~ldn_tui.notes.note_size.MAX_NOTE_CHARS`
+    (and longer than the stored note it replaces); nothing was saved."""
+
+
 def now_utc() -> str:
     """The current time as ISO-8601 UTC with microseconds."""
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")

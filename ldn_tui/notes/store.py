@@ -41,6 +41,7 @@ from dataclasses import asdict
 from typing import Any, Literal
 
 from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes.note_size import MAX_NOTE_CHARS, too_long
 from ldn_tui.notes.file_format import EXTRA_MAX_KEYS, MIGRATIONS, SCHEMA_VERSION, STATE_TYPES
 from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-exported
     BOOKMARKS,
@@ -49,6 +50,7 @@ from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-expor
     MergeResult,
     NoteConflict,
     NoteNotFound,
+    NoteTooLong,
     StoreBusy,
     StoreError,
     StoreReadOnly,
@@ -81,8 +83,21 @@ def conflict_heading(heading: str) -> str:
     return heading if heading.endswith(CONFLICT_MARK) else heading + CONFLICT_MARK
 
 
-def _new_note(pane_id: str, slug: str, heading: str, text: str) -> Note:
+def check_length(text: str, allowed: int = MAX_NOTE_CHARS) -> None:
+    """Raise :class:`NoteTooLong` if ``text`` is longer than a note may be.
+
+    ``allowed``: the length of the stored note it replaces, when that is
+    already longer than :data:`MAX_NOTE_CHARS` (from an older ldn-tui): such
+    a note may be edited as long as it does not grow (F9).
+    """
+    why = too_long(text, allowed)
+    if why is not None:
+        raise NoteTooLong(why)
+
+
+def _new_note(pane_id: str, slug: str, heading: str, text: str, allowed: int = MAX_NOTE_CHARS) -> Note:
     """A new note (new id, created now), its fields checked."""
+    check_length(text, allowed)
     stamp = now_utc()
     return Note(
         uuid.uuid4().hex, check_text(pane_id, "pane id"), check_text(slug, "heading slug"),
@@ -98,6 +113,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "NoteConflict",
     "NoteNotFound",
+    "NoteTooLong",
     "Store",
     "StoreBusy",
     "StoreError",
@@ -205,6 +221,8 @@ class Store(StoreSession):
         Raises:
             NoteNotFound: no such note (it may have been deleted elsewhere).
             NoteConflict: the note changed elsewhere since ``base_updated``.
+            NoteTooLong: the text is longer than a note may be (and longer
+                than the stored note); nothing is written.
         """
         check_text(text, "note")
         with self._op(write=True):
@@ -218,6 +236,7 @@ class Store(StoreSession):
             current = found[0]
             if current["text"] == text:
                 return _note(current)
+            check_length(text, len(current["text"]))
             if base_updated is not None and current["updated"] != base_updated:
                 raise NoteConflict(
                     "This note was changed in another ldn-tui window since you opened it.",
@@ -239,6 +258,10 @@ class Store(StoreSession):
         deleted it, the text is added as a new note ("recreated"). Both
         versions are kept either way.
 
+        A text longer than :data:`MAX_NOTE_CHARS` raises :class:`NoteTooLong`
+        and nothing is written, unless it is no longer than the stored note
+        (one from an older ldn-tui, which had no limit).
+
         Returns:
             The saved note and what happened: ``"added"``, ``"updated"``,
             ``"unchanged"``, ``"conflict"`` or ``"recreated"``.
@@ -247,6 +270,7 @@ class Store(StoreSession):
             return self.add_note(pane_id, slug, heading, text), "added"
         check_text(text, "note")
         outcome: SaveOutcome = "recreated"
+        allowed = MAX_NOTE_CHARS
         with self._op(write=True):
             table = self._table(NOTES)
             found = table.search(lambda d: d["id"] == note_id)
@@ -254,13 +278,15 @@ class Store(StoreSession):
                 current = found[0]
                 if current["text"] == text:
                     return _note(current), "unchanged"
+                allowed = len(current["text"])
+                check_length(text, allowed)
                 if base_updated is None or current["updated"] == base_updated:
                     changes = {"text": text, "updated": _later_than(current["updated"])}
                     self._update(NOTES, changes, [d.doc_id for d in found])
                     return _note({**current, **changes}), "updated"
                 outcome = "conflict"
                 heading = conflict_heading(current["heading"] or heading)
-            note = _new_note(pane_id, slug, heading, text)
+            note = _new_note(pane_id, slug, heading, text, allowed)
             table.insert(asdict(note))
             return note, outcome
 

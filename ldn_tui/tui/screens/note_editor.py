@@ -21,6 +21,14 @@ A reader's note must never be lost, so the editor is careful:
   if one did, the text is saved as a new note (a "conflict copy") and the
   reader is told; nothing is overwritten.
 
+* A note holds at most :data:`~ldn_tui.notes.note_size.MAX_NOTE_CHARS`
+  characters. Typing or pasting past that changes nothing and says so: a
+  paste that does not fit is refused whole rather than cut, so the text in
+  the editor stays as it was and the clipboard still holds all of the
+  pasted text (a cut paste would look complete and quietly drop its end).
+  A longer note from an older ldn-tui opens whole and can be edited, as
+  long as it does not grow.
+
 This module imports ``TextArea``; it is itself imported only when the editor
 first opens (see ``ReaderScreen.edit_note``), which keeps start-up fast.
 
@@ -34,16 +42,19 @@ symbols when pasted, so what the reader sees is what is saved.
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterable, Sequence
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Button, Label, Static, TextArea
 
@@ -54,6 +65,7 @@ from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.key_order import after_keys
 from ldn_tui.tui.screens.modal import Modal
+from ldn_tui.notes import MAX_NOTE_CHARS
 
 if TYPE_CHECKING:
     from ldn_tui.notebook import Notebook
@@ -73,18 +85,130 @@ def clean_paste(text: str) -> str:
     return text
 
 
+#: Lines longer than this are divided into their wrapped rows lazily.
+LONG_LINE = 2_000
+
+
+class _Sections(Sequence[Text]):
+    """The wrapped rows of a long line, each made only when asked for.
+
+    TextArea draws a screen row by dividing the whole line it belongs to
+    into every one of its rows, keeping one, and then reading the text of
+    every row before it (to count tabs): Textual's own "TODO cache" in
+    ``TextArea._render_line``. For a 1 MB line with no line break that made
+    12,500 rows for each of the 30 on screen, and the editor took 11 s to
+    open (F9). Here the first row asked for is made as ``Text.divide``
+    makes it (with the cursor and selection styles); the rows read after it
+    (only their text is used) come from ``plain_rows``, which is shared by
+    every screen row of this line and version of its text.
+    """
+
+    def __init__(self, line: Text, offsets: list[int], plain_rows: dict[int, Text]) -> None:
+        self._line = line
+        self._bounds = [0, *offsets, len(line.plain)]
+        self._plain_rows = plain_rows
+        self._first = True
+
+    def __len__(self) -> int:
+        return len(self._bounds) - 1
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        start, end = self._bounds[index], self._bounds[index + 1]
+        line = self._line
+        if not self._first:
+            row = self._plain_rows.get(index)
+            if row is None:
+                row = self._plain_rows[index] = Text(line.plain[start:end])
+            return row
+        self._first = False
+        row = Text(line.plain[start:end], style=line.style, justify=line.justify, overflow=line.overflow)
+        row.spans[:] = [
+            Span(max(a, start) - start, min(b, end) - start, style)
+            for a, b, style in line.spans
+            if a < end and b > start
+        ]
+        return row
+
+
+class _LongLine(Text):
+    """A line of more than :data:`LONG_LINE` characters (see :class:`_Sections`)."""
+
+    def __init__(self, text: str, plain_rows: dict[tuple[int, ...], dict[int, Text]]) -> None:
+        super().__init__(text, end="", no_wrap=True)
+        self._rows_by_wrap = plain_rows
+
+    def divide(self, offsets: Iterable[int]) -> Sequence[Text]:  # type: ignore[override]
+        offsets = list(offsets)
+        rows = self._rows_by_wrap.setdefault(tuple(offsets), {})
+        return _Sections(self, offsets, rows)
+
+
 class SafeTextArea(TextArea):
-    """A TextArea that never sends a control character to the terminal."""
+    """A TextArea that never sends a control character to the terminal,
+    and never grows past :data:`~ldn_tui.notes.note_size.MAX_NOTE_CHARS`."""
+
+    class TooLong(Message):
+        """Typing or a paste was refused: the note would be ``size`` characters."""
+
+        def __init__(self, size: int, pasted: bool) -> None:
+            self.size = size
+            self.pasted = pasted
+            super().__init__()
+
+    #: Long lines as drawn: line index -> (the document's line, drawn text,
+    #: rows by wrap offsets); see :meth:`get_line`.
+    _long_lines: dict[int, tuple[str, str, dict]]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._long_lines = {}
+
+    def _fits(self, insert: str, start, end, pasted: bool) -> bool:
+        """True if replacing ``start``-``end`` by ``insert`` keeps the note
+        within the limit (or, for a note already past it, does not grow it).
+        Otherwise posts :class:`TooLong` and changes nothing."""
+        removed = len(self.get_text_range(start, end)) if start != end else 0
+        if len(insert) <= removed:
+            return True
+        size = len(self.text)
+        new = size - removed + len(insert)
+        if new <= MAX_NOTE_CHARS:
+            return True
+        self.post_message(self.TooLong(new, pasted))
+        return False
+
+    def _replace_via_keyboard(self, insert: str, start, end):
+        # Every typed character (and enter, tab) comes through here.
+        if not self._fits(insert, start, end, pasted=False):
+            return None
+        return super()._replace_via_keyboard(insert, start, end)
+
+    def _paste(self, text: str) -> None:
+        text = clean_paste(text)
+        if not self._fits(text, *self.selection, pasted=True):
+            return
+        result = self.replace(text, *self.selection, maintain_selection_offset=False)
+        self.move_cursor(result.end_location)
 
     def get_line(self, line_index: int) -> Text:
         # The base class builds Text from the raw line: ESC would reach the
         # terminal, and Rich drops BEL/BS/CR, shifting the cursor column.
-        # Bidi controls and zero-width characters (F34) would reorder or hide
-        # text. Each unsafe character is drawn as one visible symbol, so
-        # columns (and the cursor) stay where TextArea expects them; the
-        # document keeps the text as typed.
-        line = visible(self.document.get_line(line_index), same_length=True)
-        return Text(line, end="", no_wrap=True)
+        raw = self.document.get_line(line_index)
+        if len(raw) <= LONG_LINE:
+            return Text(visible(raw, same_length=True), end="", no_wrap=True)
+        # A long line: drawn once per version of its text, rows made lazily.
+        cached = self._long_lines.get(line_index)
+        if cached is None or cached[0] is not raw:
+            if len(self._long_lines) > 8:
+                self._long_lines.clear()
+            cached = self._long_lines[line_index] = (raw, visible(raw, same_length=True), {})
+        return _LongLine(cached[1], cached[2])
 
     async def _on_key(self, event: events.Key) -> None:
         # Textual runs a widget's own bindings (backspace, delete, the arrows,
@@ -106,16 +230,14 @@ class SafeTextArea(TextArea):
         event.stop()
         if self.read_only:
             return
-        result = self.replace(clean_paste(event.text), *self.selection, maintain_selection_offset=False)
-        self.move_cursor(result.end_location)
+        self._paste(event.text)
         self.focus()
 
     def action_paste(self) -> None:
         """ctrl+v: paste the app's clipboard, made safe like a terminal paste."""
         if self.read_only:
             return
-        result = self.replace(clean_paste(self.app.clipboard), *self.selection, maintain_selection_offset=False)
-        self.move_cursor(result.end_location)
+        self._paste(self.app.clipboard)
 
 
 class UnsavedDialog(Modal[str]):
@@ -202,6 +324,8 @@ class NoteEditor(Modal[None]):
         self._draft_timer = None
         self._draft_warned = False
         self._area: SafeTextArea | None = None
+        #: When the reader was last told the note is full (monotonic seconds).
+        self._full_told = float("-inf")
 
     @property
     def _draft_path(self) -> Path:
@@ -292,6 +416,22 @@ class NoteEditor(Modal[None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(DRAFT_DELAY, self._keep_draft)
+
+    @on(SafeTextArea.TooLong)
+    def _too_long(self, event: SafeTextArea.TooLong) -> None:
+        event.stop()
+        if event.pasted:
+            message = (f"Not pasted: the note would be {event.size:,} characters, and a note holds at most "
+                       f"{MAX_NOTE_CHARS:,}. Your note is unchanged; paste a shorter piece, or put the rest "
+                       "in another note.")  # fmt: skip
+        else:
+            message = (f"The note is full: a note holds at most {MAX_NOTE_CHARS:,} characters. Nothing "
+                       "already written is lost; write the rest in another note.")  # fmt: skip
+        self._status(message, "-error")
+        now = time.monotonic()
+        if event.pasted or now - self._full_told > 5:  # not once per key while typing
+            self._full_told = now
+            self.notify(message, title="Note too long", severity="warning", timeout=8, markup=False)
 
     def watch_dirty(self, dirty: bool) -> None:
         self.set_class(dirty, "-dirty")

@@ -7,8 +7,15 @@ the list as you type (every word must appear in the pane title, heading or
 note text, ignoring case).
 
 User text is shown exactly: it passes through :func:`~ldn_tui.textsafe.visible`
-into ``rich.text.Text`` objects, never markup. The screen only reads the
-store; every change goes through the app (``delete_note``,
+into ``rich.text.Text`` objects, never markup.
+
+Bounded however big the notes are (F9, F10): a note's row shows a
+:func:`~ldn_tui.notes.note_size.preview` of it (the filter still searches all of
+it), and the list holds at most :data:`ROWS` entries at first, then a
+"Show more" row (``enter`` adds :data:`ROWS` more); the count under the list
+always counts every match.
+
+The screen only reads the store; every change goes through the app (``delete_note``,
 ``toggle_bookmark``, ``edit_note*``).
 """
 
@@ -31,12 +38,19 @@ from ldn_tui.textsafe import one_line, visible
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.modal import Modal
+from ldn_tui.notes import more_text, preview
 
 if TYPE_CHECKING:
     from ldn_tui.notebook import Notebook
 
 #: Control characters (and DEL, C1) never belong in a one-line filter.
 _NO_CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)]}
+
+#: Entries listed before a "Show more" row: OptionList measures every row
+#: when the list is set, so 100,000 notes took over 20 s to show (F10).
+ROWS = 300
+#: The option id of the "Show more" row.
+MORE = "more:"
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,7 @@ def matches(words: list[str], pane_title: str, entry: Entry) -> bool:
 
 
 def entry_prompt(entry: Entry) -> Text:
-    """The row for an entry; a note's text follows its first line exactly."""
+    """The row for an entry; the start of a note's text follows its first line exactly."""
     if entry.is_note:
         prompt = Text("✎ ", style="bold")
     else:
@@ -122,7 +136,10 @@ def entry_prompt(entry: Entry) -> Text:
     prompt.append("  note" if entry.is_note else "  bookmark", style="dim")
     if entry.note is not None:
         prompt.append("\n")
-        prompt.append(visible(entry.note.text))
+        head, hidden = preview(entry.note.text)
+        prompt.append(visible(head))
+        if hidden:
+            prompt.append("\n" + more_text(hidden), style="italic")
     return prompt
 
 
@@ -178,6 +195,8 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
         self._entries: dict[str, Entry] = {}
         #: The note deleted last on this screen, for ``u`` (undo).
         self._deleted: Note | None = None
+        #: How many entries are listed (grows with "Show more").
+        self._rows = ROWS
 
     @property
     def filter_input(self) -> FilterInput:
@@ -218,11 +237,13 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
         previous = listing.highlighted_option.id if listing.highlighted_option else None
         options: list[Option | None] = []
         self._entries = {}
-        shown = total = 0
+        shown = total = marks = listed = 0
         for group in groups:
-            picked = [e for e in group.entries if matches(words, group.title, e)]
+            picked = [e for e in group.entries if matches(words, group.title, e)] if words else list(group.entries)
             total += len(group.entries)
-            if not picked:
+            shown += len(picked)
+            marks += sum(1 for e in picked if not e.is_note)
+            if not picked or listed >= self._rows:
                 continue
             if options:
                 options.append(None)
@@ -230,10 +251,13 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
             if group.missing:
                 title.append("  (pane no longer in the content)", style="italic")
             options.append(Option(title, disabled=True))
-            for entry in picked:
+            for entry in picked[: self._rows - listed]:
                 self._entries[entry.key] = entry
                 options.append(Option(entry_prompt(entry), id=entry.key))
-            shown += len(picked)
+            listed = len(self._entries)
+        if shown > listed:
+            more = f"Show more ({shown - listed:,} not listed yet; or type words to narrow the list)"
+            options += [None, Option(Text(more, style="bold"), id=MORE)]
         if not total:
             options = [Option(Text("No bookmarks or notes yet. In a pane, press b to bookmark "
                                    "the heading you are reading, or n to write a note.", style="italic"), disabled=True)]
@@ -241,7 +265,7 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
             options = [Option(Text("Nothing matches the filter.", style="italic"), disabled=True)]
         listing.set_options(options)
         self._highlight(previous)
-        self._count(shown, total, bool(words))
+        self._count(shown, total, marks, bool(words))
         self.refresh_bindings()
 
     def _highlight(self, option_id: str | None) -> None:
@@ -251,9 +275,8 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
         else:
             listing.action_first()
 
-    def _count(self, shown: int, total: int, filtered: bool) -> None:
-        marks = sum(1 for e in self._entries.values() if not e.is_note)
-        notes = len(self._entries) - marks
+    def _count(self, shown: int, total: int, marks: int, filtered: bool) -> None:
+        notes = shown - marks
         text = f"{marks} bookmark{'s' * (marks != 1)}, {notes} note{'s' * (notes != 1)}"
         if filtered:
             text = f"Showing {shown} of {total}: {text}"
@@ -276,9 +299,22 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if event.option.id == MORE:
+            self._show_more(event.option_index)
+            return
         entry = self._entries.get(event.option.id or "")
         if entry is not None:
             self.go_to(entry)
+
+    def _show_more(self, at: int) -> None:
+        """List :data:`ROWS` more entries; the cursor goes to the first new one."""
+        self._rows += ROWS
+        self.refresh_entries()
+        listing = self.entry_list
+        at = min(at, listing.option_count - 1)
+        while at < listing.option_count - 1 and listing.get_option_at_index(at).disabled:
+            at += 1  # a pane's title row
+        listing.highlighted = at
 
     @on(EntryList.LeftTop)
     def _left_top(self) -> None:
@@ -302,7 +338,8 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
                 return False  # the filter has the keys: hide these
             return True if self.highlighted_entry is not None else None
         if action == "open":
-            return True if self.highlighted_entry is not None else None
+            more = self._more_highlighted()
+            return True if self.highlighted_entry is not None or more else None
         if action == "focus_filter":
             return self.focused is not self.filter_input
         if action == "undo_delete":
@@ -332,7 +369,14 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
             )
         self.dismiss((entry.pane_id, slug))
 
+    def _more_highlighted(self) -> bool:
+        option = self.entry_list.highlighted_option
+        return option is not None and option.id == MORE
+
     def action_open(self) -> None:
+        if self._more_highlighted():
+            self._show_more(self.entry_list.highlighted or 0)
+            return
         entry = self.highlighted_entry
         if entry is not None:
             self.go_to(entry)

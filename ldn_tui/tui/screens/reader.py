@@ -499,7 +499,11 @@ class ReaderScreen(Screen):
 
     def on_notes_panel_chosen(self, event) -> None:
         """NotesPanel.Chosen: edit the note."""
-        note = self.notebook.get_note(event.note_id)
+        self.open_note(event.note_id)
+
+    def open_note(self, note_id: str) -> None:
+        """Open the note editor on a note, as it is stored now."""
+        note = self.notebook.get_note(note_id)
         if note is None:
             self.notify("That note is no longer there.", severity="warning")
             return
