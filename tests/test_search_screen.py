@@ -130,3 +130,23 @@ async def test_palette_provider_yields_hits_and_opens_the_result(index):
         assert [hit async for hit in provider.search("zzzzqqq")] == []
         app.search_index = None  # still building: no hits, no error
         assert [hit async for hit in provider.search("deeper")] == []
+
+
+async def test_a_save_does_not_reindex_every_note_and_search_still_finds_it(app):
+    """A save marks the index stale; the notes go into it when search next
+    opens (re-indexing 100,000 notes on every save took seconds)."""
+    from conftest import ready
+
+    ldn = app()
+    async with ldn.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        index = ldn.ensure_search_index()
+        calls: list[int] = []
+        real = index.set_user_data
+        index.set_user_data = lambda notes, bookmarks: (calls.append(len(notes)), real(notes, bookmarks))[1]
+        for n in range(3):
+            ldn.notebook.save_edit("alpha", "", "Alpha", None, f"zebrafish note {n}", None)
+        await pilot.pause()
+        assert calls == []  # no save re-indexed
+        found = ldn.ensure_search_index().search("zebrafish", limit=10)
+        assert calls == [3] and len([r for r in found if r.kind == "note"]) == 3

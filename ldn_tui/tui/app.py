@@ -101,6 +101,8 @@ class LdnApp(App[int]):
         #: the search index (built in the background after start-up); the
         #: search screen and the palette's SearchProvider read it
         self.search_index = None
+        #: the reader's notes changed since the index last took them
+        self._index_stale = False
         #: the saved state the first frame is painted from
         self._saved = self._saved_state()
         from ldn_tui.tui import themes
@@ -308,9 +310,9 @@ class LdnApp(App[int]):
         self.call_from_thread(self._index_built, index)
 
     def _index_built(self, index) -> None:
-        if self.notebook.opened:  # notes may have changed while it was built
-            index.set_user_data(self.notebook.notes(), self.notebook.bookmarks())
         self.search_index = index
+        # notes may have changed while it was built: taken on next use
+        self._index_stale = True
 
     def _build_index(self, notes=None, bookmarks=None):
         """Build the search index over content and the reader's notes."""
@@ -508,9 +510,9 @@ class LdnApp(App[int]):
     def refresh_views(self) -> None:
         """Bookmarks or notes changed: redraw markers and lists, update search."""
         self.reader.refresh_markers()
-        index = getattr(self, "search_index", None)
-        if index is not None and self.notebook.opened:
-            index.set_user_data(self.notebook.notes(), self.notebook.bookmarks())
+        # The index takes the new notes when search next opens: re-indexing
+        # every note on every save took seconds with 100,000 notes.
+        self._index_stale = True
 
     def action_notes_screen(self) -> None:
         from ldn_tui.tui.screens.notes import NotesScreen
@@ -527,6 +529,10 @@ class LdnApp(App[int]):
         finished yet (so search and the palette never come up empty)."""
         if self.search_index is None:
             self.search_index = self._build_index()
+            self._index_stale = False
+        elif self._index_stale and self.notebook.opened:
+            self.search_index.set_user_data(self.notebook.notes(), self.notebook.bookmarks())
+            self._index_stale = False
         return self.search_index
 
     def action_search(self) -> None:
