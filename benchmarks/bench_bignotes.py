@@ -16,8 +16,8 @@ fsync'd adds would take hours):
 * many: ``--many`` short notes spread over every pane (26 MB for 100,000).
 
 Measured: the first frame, the notes panel (``p``), the notes screen
-(``m``), the editor on the big notes, and a save (the app's ``save_edit``:
-store write plus refreshed markers, panel and search index). Ratios are
+(``m``), the editor on the big notes, and a save (the notebook's ``save_edit``:
+store write plus refreshed markers and panel; the search index takes it when search next opens). Ratios are
 against the baseline, measured the same way in the same run.
 
 Targets: every view of a 1 MB note within 2 s; the notes screen with
@@ -152,7 +152,7 @@ async def measure(data_dir: Path, big_ids: list[str], save: bool = True) -> dict
         if save:
             pane, slug, heading = places(library)[1]
             start = time.perf_counter()
-            saved = app.save_edit(pane, slug, heading, None, "one more note", None)
+            saved = app.notebook.save_edit(pane, slug, heading, None, "one more note", None)
             repaint()
             out["save a note"] = time.perf_counter() - start
             assert saved is not None
