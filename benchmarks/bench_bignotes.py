@@ -39,15 +39,35 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ldn_tui.notes import file_format, storage  # noqa: E402
 from ldn_tui.content.library import load_library  # noqa: E402
-from ldn_tui.paths import bundled_content_dir  # noqa: E402
+from ldn_tui.notes import file_format  # noqa: E402
 from ldn_tui.notes.store import DB_NAME, now_utc  # noqa: E402
+from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
-WORDS = (
-    "naltrexone low dose sleep pain fatigue started titrated evening morning vivid "
-    "dreams better worse flare week month doctor pharmacy compounded liquid capsule"
-).split()
+WORDS = [
+    "naltrexone",
+    "low",
+    "dose",
+    "sleep",
+    "pain",
+    "fatigue",
+    "started",
+    "titrated",
+    "evening",
+    "morning",
+    "vivid",
+    "dreams",
+    "better",
+    "worse",
+    "flare",
+    "week",
+    "month",
+    "doctor",
+    "pharmacy",
+    "compounded",
+    "liquid",
+    "capsule",
+]
 SIZE = (100, 30)
 
 
@@ -199,9 +219,7 @@ def main() -> int:
             key = "editor, note 1" if name.startswith("editor") else name
             ratio = f"{seconds / base[key]:7.1f}x" if label != "baseline (10 notes)" and key in base else ""
             target = None
-            if "MB notes" in label and name != "save a note":
-                target = 2.0
-            elif "notes (" in label and name == "notes screen (m)":
+            if "MB notes" in label and name != "save a note" or "notes (" in label and name == "notes screen (m)":
                 target = 2.0
             elif "notes (" in label and name == "save a note":
                 target = 1.0

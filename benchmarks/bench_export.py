@@ -19,12 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,28 +34,31 @@ from ldn_tui.notes.models import AppState, Bookmark, Note  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
 TARGET_S = 1.0
-NOW = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
 TEXTS = [
     "Started at 0.5 mg. Vivid dreams the first week, then fine.",
     "Ask about taking it in the morning instead:\n- sleep\n- headaches\n\n```\nnot code\n```",
     "# Not a heading, <b>not html</b>, [not a link](x), *not bold*",
-    "Pain diary: week 1 = 6/10, week 4 = 5/10. \"Worth discussing\", she said.",
+    'Pain diary: week 1 = 6/10, week 4 = 5/10. "Worth discussing", she said.',
 ]
 
 
 def make_data(library, count: int) -> tuple[list[Bookmark], list[Note]]:
-    places = [
-        (pane.id, heading)
-        for pane in library.panes
-        for heading in library.document(pane.id).headings
-    ]
+    places = [(pane.id, heading) for pane in library.panes for heading in library.document(pane.id).headings]
     notes = []
     for index in range(count):
         pane_id, heading = places[index % len(places)]
         stamp = f"2026-01-{1 + index % 28:02d}T{index % 24:02d}:00:00.{index:06d}+00:00"
         notes.append(
-            Note(f"{index:032x}", pane_id, heading.slug, heading.text,
-                 f"{TEXTS[index % len(TEXTS)]} (note {index})", stamp, stamp)
+            Note(
+                f"{index:032x}",
+                pane_id,
+                heading.slug,
+                heading.text,
+                f"{TEXTS[index % len(TEXTS)]} (note {index})",
+                stamp,
+                stamp,
+            )
         )
     bookmarks = [
         Bookmark(pane_id, heading.slug, heading.text, "2026-01-01T00:00:00.000000+00:00")
@@ -98,9 +100,11 @@ def main() -> int:
         records = [asdict(n) for n in notes]  # converted outside the timing
         base = timed(lambda: baseline(records, tmp_dir / "baseline.json"), args.repeat)
         base_size = (tmp_dir / "baseline.json").stat().st_size
-        print(f"{len(notes):,} notes over {len({(n.pane_id, n.slug) for n in notes}):,} headings "
-              f"of {len(library.panes)} panes, {len(bookmarks)} bookmarks; best of {args.repeat}; "
-              f"target <= {TARGET_S:.1f} s per format")
+        print(
+            f"{len(notes):,} notes over {len({(n.pane_id, n.slug) for n in notes}):,} headings "
+            f"of {len(library.panes)} panes, {len(bookmarks)} bookmarks; best of {args.repeat}; "
+            f"target <= {TARGET_S:.1f} s per format"
+        )
         print(f"{'format':<10}{'scope':<12}{'seconds':>9}{'MB':>8}{'x baseline':>12}  target")
         print(f"{'baseline':<10}{'json.dumps':<12}{base:>9.3f}{base_size / 1e6:>8.2f}{1.0:>12.1f}")
         worst = 0.0
@@ -112,8 +116,10 @@ def main() -> int:
             seconds = timed(lambda: write_export(request, library, bookmarks, notes, state, now=NOW), args.repeat)
             worst = max(worst, seconds)
             verdict = "ok" if seconds <= TARGET_S else "SLOW"
-            print(f"{fmt:<10}{'all':<12}{seconds:>9.3f}{path.stat().st_size / 1e6:>8.2f}"
-                  f"{seconds / base:>12.1f}  {verdict}")
+            print(
+                f"{fmt:<10}{'all':<12}{seconds:>9.3f}{path.stat().st_size / 1e6:>8.2f}"
+                f"{seconds / base:>12.1f}  {verdict}"
+            )
     print(f"slowest format: {worst:.3f} s (target {TARGET_S:.1f} s): {'ok' if worst <= TARGET_S else 'SLOW'}")
     return 0 if worst <= TARGET_S else 1
 

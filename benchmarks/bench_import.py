@@ -32,7 +32,7 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -43,11 +43,11 @@ from bench_export import make_data, timed  # noqa: E402
 from ldn_tui.content.library import load_library  # noqa: E402
 from ldn_tui.export.request import import_export, read_export, render_export, select  # noqa: E402
 from ldn_tui.notes.models import AppState  # noqa: E402
-from ldn_tui.paths import bundled_content_dir  # noqa: E402
 from ldn_tui.notes.store import Store  # noqa: E402
+from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
 TARGET_S = 5.0
-NOW = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
 
 
 def write_json_export(path: Path, bookmarks, notes, state) -> None:
@@ -81,8 +81,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per case; the best is shown")
-    parser.add_argument("--per-record", type=int, default=0, metavar="N",
-                        help="also time the per-record path on the first N notes")
+    parser.add_argument(
+        "--per-record", type=int, default=0, metavar="N", help="also time the per-record path on the first N notes"
+    )
     args = parser.parse_args()
 
     library = load_library(bundled_content_dir())
@@ -116,8 +117,10 @@ def main() -> int:
             updates.append(time.perf_counter() - start)
         assert report[1].startswith(f"updated: {len(notes)} notes"), report
 
-        print(f"{len(notes):,} notes, {len(bookmarks)} bookmarks, export {len(raw) / 1e6:.2f} MB; "
-              f"best of {args.repeat}; target < {TARGET_S:.1f} s for the whole import")
+        print(
+            f"{len(notes):,} notes, {len(bookmarks)} bookmarks, export {len(raw) / 1e6:.2f} MB; "
+            f"best of {args.repeat}; target < {TARGET_S:.1f} s for the whole import"
+        )
         print(f"{'case':<34}{'seconds':>9}{'x json.loads':>14}")
         rows = [
             ("baseline: json.loads", base),

@@ -42,8 +42,8 @@ def p95(values: list[float]) -> float:
 
 
 async def one_round(data_dir: Path, seed: int, cold: bool = False) -> tuple[list[float], list[float], list[float]]:
-    from ldn_tui.tui.app import create_app
     from ldn_tui.notes.store import Store
+    from ldn_tui.tui.app import create_app
 
     store = Store.open(data_dir)
     store.set_state(notice_seen=True, last_pane=None)
@@ -98,8 +98,12 @@ def switching(rounds: int, cold: bool) -> None:
     how = "without waiting for the background preparation" if cold else "after the background preparation"
     print(f"pane switch, headless 100x30, {rounds} rounds, {len(every)} switches, {how}")
     print(f"  baseline (repaint only)  median {ms(base):6.1f} ms   p95 {ms(p95(idle)):6.1f} ms")
-    print(f"  first visits            median {ms(statistics.median(first)):6.1f} ms   p95 {ms(p95(first)):6.1f} ms   ratio {statistics.median(first) / base:4.1f}x")
-    print(f"  repeat visits           median {ms(statistics.median(again)):6.1f} ms   p95 {ms(p95(again)):6.1f} ms   ratio {statistics.median(again) / base:4.1f}x")
+    print(
+        f"  first visits            median {ms(statistics.median(first)):6.1f} ms   p95 {ms(p95(first)):6.1f} ms   ratio {statistics.median(first) / base:4.1f}x"
+    )
+    print(
+        f"  repeat visits           median {ms(statistics.median(again)):6.1f} ms   p95 {ms(p95(again)):6.1f} ms   ratio {statistics.median(again) / base:4.1f}x"
+    )
     result = ms(p95(every))
     print(f"  all switches            p95 {result:6.1f} ms   target <= 50 ms: {'PASS' if result <= 50 else 'FAIL'}")
 
@@ -109,7 +113,20 @@ def peak_rss_mb(command: list[str], needle: str, keys: list[str], data_dir: Path
     tmux = lambda *a: subprocess.run(["tmux", "-L", socket, *a], capture_output=True, text=True).stdout  # noqa: E731
     tmux("kill-server")
     subprocess.run(
-        ["tmux", "-L", socket, "new-session", "-d", "-x", "100", "-y", "30", "-e", f"LDN_TUI_DATA_DIR={data_dir}", *command],
+        [
+            "tmux",
+            "-L",
+            socket,
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-e",
+            f"LDN_TUI_DATA_DIR={data_dir}",
+            *command,
+        ],
         check=True,
     )
     try:
@@ -142,7 +159,9 @@ def memory() -> None:
         app = peak_rss_mb([python, "-m", "ldn_tui"], "Last reviewed", [str(n) for n in range(1, 10)] + ["t", "1"], data)
     print("peak RSS (VmHWM), real terminal 100x30")
     print(f"  bare textual app        {bare:6.1f} MB")
-    print(f"  ldn-tui, every pane     {app:6.1f} MB   ratio {app / bare:4.2f}x   target <= 100 MB: {'PASS' if app <= 100 else 'FAIL'}")
+    print(
+        f"  ldn-tui, every pane     {app:6.1f} MB   ratio {app / bare:4.2f}x   target <= 100 MB: {'PASS' if app <= 100 else 'FAIL'}"
+    )
 
 
 def main() -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,8 +43,9 @@ def main() -> int:
     bookmarks, notes = make_data(library, args.notes)
     state = AppState(last_pane=library.panes[0].id)
     first = notes[0]
-    big = Note("f" * 32, first.pane_id, first.slug, first.heading,
-               "A long diary. " * 75_000, first.created, first.updated)  # 1.05 MB
+    big = Note(
+        "f" * 32, first.pane_id, first.slug, first.heading, "A long diary. " * 75_000, first.created, first.updated
+    )  # 1.05 MB
     from pypdf import PdfReader  # noqa: E402 - a test extra; only for the page count
 
     with tempfile.TemporaryDirectory(prefix="ldn-bench-pdf-") as tmp:
@@ -61,13 +61,17 @@ def main() -> int:
         pdf, pdf_path = run("pdf", "export.pdf")
         one, one_path = run("pdf", "big.pdf", [big])
         pages = len(PdfReader(pdf_path).pages)
-        print(f"{len(notes):,} notes over {len({(n.pane_id, n.slug) for n in notes}):,} headings, "
-              f"{len(bookmarks)} bookmarks; best of {args.repeat}; target <= {TARGET_S:.1f} s")
+        print(
+            f"{len(notes):,} notes over {len({(n.pane_id, n.slug) for n in notes}):,} headings, "
+            f"{len(bookmarks)} bookmarks; best of {args.repeat}; target <= {TARGET_S:.1f} s"
+        )
         print(f"{'export':<22}{'seconds':>9}{'KB':>9}{'pages':>7}{'x md':>8}")
         print(f"{'markdown':<22}{md:>9.3f}{md_path.stat().st_size / 1e3:>9.0f}{'':>7}{1.0:>8.1f}")
         print(f"{'pdf':<22}{pdf:>9.3f}{pdf_path.stat().st_size / 1e3:>9.0f}{pages:>7}{pdf / md:>8.1f}")
-        print(f"{'pdf, one 1 MB note':<22}{one:>9.3f}{one_path.stat().st_size / 1e3:>9.0f}"
-              f"{len(PdfReader(one_path).pages):>7}")
+        print(
+            f"{'pdf, one 1 MB note':<22}{one:>9.3f}{one_path.stat().st_size / 1e3:>9.0f}"
+            f"{len(PdfReader(one_path).pages):>7}"
+        )
     verdict = "ok" if pdf <= TARGET_S else "SLOW"
     print(f"pdf of {len(notes):,} notes: {pdf:.3f} s (target {TARGET_S:.1f} s): {verdict}")
     return 0 if pdf <= TARGET_S else 1

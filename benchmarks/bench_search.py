@@ -36,17 +36,38 @@ from ldn_tui.search.query import build_index  # noqa: E402
 
 QUERIES = [
     # exact
-    "naltrexone", "fibromyalgia", "dose", "sleep", "microglia", "trial",
+    "naltrexone",
+    "fibromyalgia",
+    "dose",
+    "sleep",
+    "microglia",
+    "trial",
     # case / accent
-    "LDN", "Naltréxone",
+    "LDN",
+    "Naltréxone",
     # typos (one edit)
-    "naltrexon", "fibromyalga", "microglai", "insomnai", "placbo",
+    "naltrexon",
+    "fibromyalga",
+    "microglai",
+    "insomnai",
+    "placbo",
     # prefixes / word forms
-    "dream", "nal", "stud", "inflamm", "dosing",
+    "dream",
+    "nal",
+    "stud",
+    "inflamm",
+    "dosing",
     # multi-word
-    "low dose naltrexone", "side effects sleep", "vivid dreams", "how to take ldn at night",
+    "low dose naltrexone",
+    "side effects sleep",
+    "vivid dreams",
+    "how to take ldn at night",
     # no hit / regex characters
-    "zzyzx", "qwertyuiop", "(", "a+b*", "[bold]",
+    "zzyzx",
+    "qwertyuiop",
+    "(",
+    "a+b*",
+    "[bold]",
 ]
 REPEAT = 20
 
@@ -130,7 +151,9 @@ def naive_times(texts: list[str], repeat: int) -> list[float]:
     return times
 
 
-def report(name: str, library, repeat: int, build_target: float | None, median_target: float | None, p95_target: float) -> None:
+def report(
+    name: str, library, repeat: int, build_target: float | None, median_target: float | None, p95_target: float
+) -> None:
     builds = timed(lambda: build_index(library), 5)
     index = build_index(library)
     index.set_user_data(
@@ -143,8 +166,10 @@ def report(name: str, library, repeat: int, build_target: float | None, median_t
     naive = naive_times(texts, repeat)
     med, p95 = statistics.median(times), percentile(times, 95)
     nmed, np95 = statistics.median(naive), percentile(naive, 95)
-    print(f"\n== {name}: {len(library.panes)} panes, {len(texts)} blocks, {len(index)} index entries, "
-          f"{len(index._content.vocab)} words")
+    print(
+        f"\n== {name}: {len(library.panes)} panes, {len(texts)} blocks, {len(index)} index entries, "
+        f"{len(index._content.vocab)} words"
+    )
     target = f"(target <= {build_target:.0f} ms)" if build_target else "(no target)"
     print(f"  build index (median of 5): {statistics.median(builds):8.2f} ms  {target}")
     print(f"  typo table, built lazily on first typo query: {typo_table:8.2f} ms")
@@ -153,8 +178,10 @@ def report(name: str, library, repeat: int, build_target: float | None, median_t
     print(f"  query p95:                 {p95:8.3f} ms  (target <= {p95_target:.0f} ms)")
     print(f"  query max:                 {max(times):8.3f} ms")
     print(f"  naive str.find scan median {nmed:8.3f} ms, p95 {np95:8.3f} ms")
-    print(f"  ratio index/naive: median {med / nmed:6.1f}x, p95 {p95 / np95:6.1f}x "
-          f"({len(QUERIES)} queries x {repeat} runs)")
+    print(
+        f"  ratio index/naive: median {med / nmed:6.1f}x, p95 {p95 / np95:6.1f}x "
+        f"({len(QUERIES)} queries x {repeat} runs)"
+    )
     misses = [q for q in QUERIES if not index.search(q)] + ["fibromialgya", "nalterxxone", "slep"]
     suggest = []
     for _ in range(repeat):
@@ -162,8 +189,10 @@ def report(name: str, library, repeat: int, build_target: float | None, median_t
             start = time.perf_counter()
             index.suggest(q)
             suggest.append((time.perf_counter() - start) * 1000)
-    print(f"  suggest() (the screen calls it on no results): median {statistics.median(suggest):.3f} ms, "
-          f"p95 {percentile(suggest, 95):.3f} ms over {len(misses)} queries")
+    print(
+        f"  suggest() (the screen calls it on no results): median {statistics.median(suggest):.3f} ms, "
+        f"p95 {percentile(suggest, 95):.3f} ms over {len(misses)} queries"
+    )
     slow = sorted(QUERIES, key=lambda q: -statistics.median(timed(lambda: index.search(q), 5)))[:3]
     print(f"  slowest queries: {', '.join(repr(q) for q in slow)}")
 
@@ -183,8 +212,10 @@ def main() -> None:
     cold = load_library(args.content)
     start = time.perf_counter()
     build_index(cold)
-    print(f"build_index on an unparsed library (parse + index, warm imports): "
-          f"{(time.perf_counter() - start) * 1000:.1f} ms")
+    print(
+        f"build_index on an unparsed library (parse + index, warm imports): "
+        f"{(time.perf_counter() - start) * 1000:.1f} ms"
+    )
     report("shipped content", library, args.repeat, 50, 5, 15)
     report("synthetic 100x", SyntheticLibrary(library, 100), max(3, args.repeat // 4), None, None, 50)
 

@@ -28,9 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import Browser, free_port  # noqa: E402
-
 import aiohttp  # noqa: E402
+from browser import Browser, free_port  # noqa: E402
 
 
 async def wait_http(url: str, timeout: float = 60) -> None:
@@ -57,9 +56,20 @@ def serve_bare(port: int) -> subprocess.Popen:
 
 def serve_ldn(port: int, data: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "ldn_tui", "--content", str(ROOT / "content"), "--data-dir", str(data),
-         "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "ldn_tui",
+            "--content",
+            str(ROOT / "content"),
+            "--data-dir",
+            str(data),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -79,8 +89,10 @@ async def measure(browser: Browser, name: str, start, text: str, loads: int) -> 
             await browser.wait_for_text(text, 60)
             times.append(time.monotonic() - t0)
         median = statistics.median(times)
-        print(f"  {name:30} server up {up * 1000:6.0f} ms; page load -> first text median "
-              f"{median * 1000:6.0f} ms (runs: {', '.join(f'{t * 1000:.0f}' for t in times)})")
+        print(
+            f"  {name:30} server up {up * 1000:6.0f} ms; page load -> first text median "
+            f"{median * 1000:6.0f} ms (runs: {', '.join(f'{t * 1000:.0f}' for t in times)})"
+        )
         return median
     finally:
         server.terminate()
@@ -99,8 +111,9 @@ async def main() -> None:
     print(f"== serve: first text in headless Chromium, median of {args.loads} page loads")
     try:
         bare = await measure(browser, "bare Textual app (baseline)", serve_bare, "bare-app-ready", args.loads)
-        ldn = await measure(browser, "ldn-tui serve", lambda p: serve_ldn(p, scratch / "data"),
-                            "Before you start", args.loads)
+        ldn = await measure(
+            browser, "ldn-tui serve", lambda p: serve_ldn(p, scratch / "data"), "Before you start", args.loads
+        )
     finally:
         await browser.close()
     print(f"  ratio ldn-tui/bare: {ldn / bare:.2f}x")

@@ -32,7 +32,7 @@ def timed(argv: list[str], repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        result = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        result = subprocess.run(argv, capture_output=True)
         times.append(time.perf_counter() - start)
         if result.returncode != 0:
             raise SystemExit(f"{argv} failed: {result.stderr.decode()[-500:]}")
@@ -50,8 +50,15 @@ def main() -> None:
     runs = {
         "cat content/studies.md (baseline)": [cat, str(content / "studies.md")],
         "ldn-tui show studies": [str(script), "--content", str(content), "show", "studies"],
-        "ldn-tui search fibromyalgia": [str(script), "--content", str(content), "--data-dir",
-                                        "/nonexistent-ldn-bench", "search", "fibromyalgia"],
+        "ldn-tui search fibromyalgia": [
+            str(script),
+            "--content",
+            str(content),
+            "--data-dir",
+            "/nonexistent-ldn-bench",
+            "search",
+            "fibromyalgia",
+        ],
     }
     timed(runs["ldn-tui show studies"], 2)  # warm the page cache
     medians = {}
@@ -59,12 +66,16 @@ def main() -> None:
     for name, argv in runs.items():
         times = timed(argv, args.repeat)
         medians[name] = statistics.median(times)
-        print(f"  {name:38} median {medians[name] * 1000:8.1f} ms   p90 "
-              f"{sorted(times)[int(len(times) * 0.9)] * 1000:8.1f} ms")
+        print(
+            f"  {name:38} median {medians[name] * 1000:8.1f} ms   p90 "
+            f"{sorted(times)[int(len(times) * 0.9)] * 1000:8.1f} ms"
+        )
     base = medians["cat content/studies.md (baseline)"]
     show = medians["ldn-tui show studies"]
     verdict = "OK" if show <= TARGET_S else "SLOW"
-    print(f"  ratio show/cat: {show / base:.0f}x  (show {show * 1000:.0f} ms; target <= {TARGET_S * 1000:.0f} ms: {verdict})")
+    print(
+        f"  ratio show/cat: {show / base:.0f}x  (show {show * 1000:.0f} ms; target <= {TARGET_S * 1000:.0f} ms: {verdict})"
+    )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,9 @@ def tmux(*args: str) -> str:
     return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True).stdout
 
 
-def time_to_text(command: list[str], needle: str, env: dict[str, str], timeout: float = 20.0, linger: float = 0.0) -> float:
+def time_to_text(
+    command: list[str], needle: str, env: dict[str, str], timeout: float = 20.0, linger: float = 0.0
+) -> float:
     """Seconds from launching ``command`` in tmux until ``needle`` shows.
 
     ``linger`` keeps the program running that long afterwards (the warm-up
@@ -47,7 +49,20 @@ def time_to_text(command: list[str], needle: str, env: dict[str, str], timeout: 
     document cache that every later start reads).
     """
     tmux("kill-server")
-    launch = ["tmux", "-L", SOCKET, "new-session", "-d", "-x", "100", "-y", "30", "-e", f"LDN_TUI_DATA_DIR={env['LDN_TUI_DATA_DIR']}", *command]
+    launch = [
+        "tmux",
+        "-L",
+        SOCKET,
+        "new-session",
+        "-d",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        "-e",
+        f"LDN_TUI_DATA_DIR={env['LDN_TUI_DATA_DIR']}",
+        *command,
+    ]
     for _ in range(5):  # the previous server may still be shutting down
         start = time.perf_counter()
         launched = subprocess.run(launch, env=env, capture_output=True, text=True)
@@ -99,7 +114,9 @@ def bulk_notes(store, count: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--source", action="store_true", help="remove ldn-tui's byte code first: every start compiles it")
+    parser.add_argument(
+        "--source", action="store_true", help="remove ldn-tui's byte code first: every start compiles it"
+    )
     args = parser.parse_args()
     package = HERE.parent / "ldn_tui"
     if args.source:
@@ -130,7 +147,7 @@ def main() -> int:
         # Warm up once (the OS file cache, Python's bytecode cache, and the
         # app's own document cache, written by its background worker), then
         # alternate so drift hits all alike.
-        for name, (command, needle, data) in cases.items():
+        for command, needle, data in cases.values():
             time_to_text(command, needle, {**env, "LDN_TUI_DATA_DIR": str(data)}, linger=3.0)
         for _ in range(args.runs):
             for name, (command, needle, data) in cases.items():

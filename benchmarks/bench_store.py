@@ -30,10 +30,30 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ldn_tui.notes import file_format, storage  # noqa: E402
 from ldn_tui.notes.store import DB_NAME, Store, now_utc  # noqa: E402
 
-WORDS = (
-    "naltrexone low dose sleep pain fatigue started titrated evening morning vivid "
-    "dreams better worse flare week month doctor pharmacy compounded liquid capsule"
-).split()
+WORDS = [
+    "naltrexone",
+    "low",
+    "dose",
+    "sleep",
+    "pain",
+    "fatigue",
+    "started",
+    "titrated",
+    "evening",
+    "morning",
+    "vivid",
+    "dreams",
+    "better",
+    "worse",
+    "flare",
+    "week",
+    "month",
+    "doctor",
+    "pharmacy",
+    "compounded",
+    "liquid",
+    "capsule",
+]
 
 
 def note_text(rng: random.Random) -> str:

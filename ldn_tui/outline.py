@@ -12,12 +12,12 @@ these names). No Textual imports here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ldn_tui.content import Reference
-
 from ldn_tui.notes import Bookmark, Note
 
 if TYPE_CHECKING:

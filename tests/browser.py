@@ -95,7 +95,9 @@ class Browser:
         assert CHROMIUM, "chromium is not installed (./dev test installs it)"
         self.process = subprocess.Popen(
             [CHROMIUM, *FLAGS, f"--user-data-dir={self.profile}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         url = await asyncio.to_thread(self._devtools_url)
         self.session = aiohttp.ClientSession()
@@ -107,8 +109,13 @@ class Browser:
         page = next(t for t in targets if t["type"] == "page")
         self.page_ws = await self.session.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
         self._readers.append(asyncio.create_task(self._read("page", self.page_ws)))
-        await self.send("browser", "Browser.setDownloadBehavior",
-                        behavior="allow", downloadPath=str(self.downloads), eventsEnabled=True)
+        await self.send(
+            "browser",
+            "Browser.setDownloadBehavior",
+            behavior="allow",
+            downloadPath=str(self.downloads),
+            eventsEnabled=True,
+        )
         await self.send("page", "Page.enable")
         await self.send("page", "Page.addScriptToEvaluateOnNewDocument", source=CATCH_TERMINAL)
 
@@ -178,10 +185,19 @@ class Browser:
         for char in text:
             code = f"Key{char.upper()}" if char.isalpha() else (f"Digit{char}" if char.isdigit() else "")
             vk = ord(char.upper()) if char.isalnum() else (32 if char == " " else 0)
-            await self.send("page", "Input.dispatchKeyEvent", type="keyDown", key=char, code=code,
-                            text=char, unmodifiedText=char, windowsVirtualKeyCode=vk)
-            await self.send("page", "Input.dispatchKeyEvent", type="keyUp", key=char, code=code,
-                            windowsVirtualKeyCode=vk)
+            await self.send(
+                "page",
+                "Input.dispatchKeyEvent",
+                type="keyDown",
+                key=char,
+                code=code,
+                text=char,
+                unmodifiedText=char,
+                windowsVirtualKeyCode=vk,
+            )
+            await self.send(
+                "page", "Input.dispatchKeyEvent", type="keyUp", key=char, code=code, windowsVirtualKeyCode=vk
+            )
 
     async def press(self, name: str) -> None:
         """Press a named key (``enter``, ``escape``, ``ctrl+s``)."""

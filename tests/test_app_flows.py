@@ -8,11 +8,12 @@ import stat
 from pathlib import Path
 
 from conftest import SIZE, ready
+
 from ldn_tui.content import cache as doc_cache
 from ldn_tui.content.library import load_library
+from ldn_tui.notes.store import Store
 from ldn_tui.tui.screens.export_dialog import ExportDialog
 from ldn_tui.tui.screens.search import SearchScreen
-from ldn_tui.notes.store import Store
 from ldn_tui.tui.widgets.find_bar import FindBar
 
 
@@ -328,7 +329,9 @@ def test_unclosed_front_matter_is_one_problem(fixture_content, capsys):
     from ldn_tui.cli import main
 
     page = fixture_content / "beta.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("---\n\n## Key points", "\n## Key points", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("---\n\n## Key points", "\n## Key points", 1), encoding="utf-8"
+    )
     assert main(["check", "--content", str(fixture_content)]) == 1
     lines = [line for line in capsys.readouterr().out.splitlines() if "beta.md" in line]
     assert lines == [f"{page}:1: front matter is not closed: add a '---' line after it"]

@@ -20,13 +20,13 @@ import pytest
 from textual import events
 from textual.geometry import Region
 
-from ldn_tui.notes import file_format, storage
 from ldn_tui.cli import main
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
+from ldn_tui.notes import file_format
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, PREVIEW_CHARS, PREVIEW_LINES, more_text, preview, too_long
-from ldn_tui.paths import bundled_content_dir
 from ldn_tui.notes.store import DB_NAME, NoteTooLong, Store, StoreError, now_utc
+from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 
 SIZE = (100, 30)
 MB = 1_000_000
@@ -147,7 +147,10 @@ def test_import_refuses_a_note_over_the_limit_in_one_line_naming_it(tmp_path, ca
     with Store.open(data) as store:
         store.add_note("overview", "", "Mine", "mine")
     before = (data / DB_NAME).read_bytes()
-    notes = [doc("overview", "", "Fine", "fine"), {**doc("overview", "", "Huge", "z" * (MAX_NOTE_CHARS + 1)), "id": "huge1"}]
+    notes = [
+        doc("overview", "", "Fine", "fine"),
+        {**doc("overview", "", "Huge", "z" * (MAX_NOTE_CHARS + 1)), "id": "huge1"},
+    ]
     export = {
         "schema_version": 1, "app": {"name": "ldn-tui", "version": "0.1.0"},
         "exported_at": "2026-01-01T00:00:00+00:00", "scope": "notes", "bookmarks": [], "notes": notes,

@@ -68,43 +68,160 @@ def write_bytes(name: str, data: bytes) -> Callable[[Path], None]:
 
 VERDICTS = "\n## Claims\n\n| Claim | Verdict |\n|---|---|\n| [It works](#it-works) | {summary} |\n\n### It works\n\n**Verdict: {section}**\n"
 
-UNUSED_REFERENCE = '\n[unused2021]\nauthors = "Unused U"\nyear = 2021\ntitle = "Never cited"\nevidence = "rct"\ndoi = "10.1/unused"\n'
+UNUSED_REFERENCE = (
+    '\n[unused2021]\nauthors = "Unused U"\nyear = 2021\ntitle = "Never cited"\nevidence = "rct"\ndoi = "10.1/unused"\n'
+)
 
 # (edit, file, line, words in the message); every case gives exactly one problem.
 BROKEN = [
-    pytest.param(replace("beta.md", "---\nid: beta", "id: beta"), "beta.md", 1, "missing front matter", id="missing-front-matter"),
-    pytest.param(replace("beta.md", "order: 2", "order: 2nd"), "beta.md", 4, "order '2nd' is not a whole number", id="bad-order"),
-    pytest.param(replace("beta.md", "reviewed: 2026-01-03", "reviewed: 2026-13-45"), "beta.md", 6, "is not a date (YYYY-MM-DD)", id="bad-date"),
-    pytest.param(replace("beta.md", "id: beta", "id: bravo"), "beta.md", 2, "id 'bravo' must match the file name 'beta'", id="id-not-file-name"),
+    pytest.param(
+        replace("beta.md", "---\nid: beta", "id: beta"), "beta.md", 1, "missing front matter", id="missing-front-matter"
+    ),
+    pytest.param(
+        replace("beta.md", "order: 2", "order: 2nd"), "beta.md", 4, "order '2nd' is not a whole number", id="bad-order"
+    ),
+    pytest.param(
+        replace("beta.md", "reviewed: 2026-01-03", "reviewed: 2026-13-45"),
+        "beta.md",
+        6,
+        "is not a date (YYYY-MM-DD)",
+        id="bad-date",
+    ),
+    pytest.param(
+        replace("beta.md", "id: beta", "id: bravo"),
+        "beta.md",
+        2,
+        "id 'bravo' must match the file name 'beta'",
+        id="id-not-file-name",
+    ),
     # The file stem is the id, so a second file claiming an id is caught
     # on its id line, named as a duplicate.
     pytest.param(
         both(copy_as("beta.md", "gamma.md", "id: beta", "id: gamma"), replace("beta.md", "id: beta", "id: gamma")),
-        "beta.md", 2, "duplicate id 'gamma' (also gamma.md's): use the file name 'beta'", id="duplicate-id",
+        "beta.md",
+        2,
+        "duplicate id 'gamma' (also gamma.md's): use the file name 'beta'",
+        id="duplicate-id",
     ),
-    pytest.param(replace("beta.md", "[@jones2019]", "[@jones2019; @nobody2000]"), "beta.md", 17, "unknown citation key 'nobody2000'", id="unknown-citation-key"),
-    pytest.param(append("references.toml", UNUSED_REFERENCE), "references.toml", 18, "reference 'unused2021' is not cited by any pane", id="unused-reference"),
-    pytest.param(replace("beta.md", "(alpha.md)", "(nowhere.md)"), "beta.md", 13, "link to missing pane 'nowhere.md'", id="link-missing-pane"),
-    pytest.param(replace("beta.md", "(alpha.md)", "(alpha.md#nowhere)"), "beta.md", 13, "link to missing anchor '#nowhere' in alpha.md", id="link-missing-anchor"),
-    pytest.param(replace("alpha.md", "(#background)", "(#nowhere)"), "alpha.md", 27, "link to missing anchor '#nowhere' in alpha.md", id="link-missing-local-anchor"),
-    pytest.param(replace("beta.md", "(alpha.md)", "(javascript:alert(1))"), "beta.md", 13, "link scheme 'javascript' is not allowed", id="javascript-link"),
-    pytest.param(replace("beta.md", "(alpha.md)", "(file:///etc/passwd)"), "beta.md", 13, "link scheme 'file' is not allowed", id="file-link"),
-    pytest.param(replace("beta.md", "(alpha.md)", "(../alpha.md)"), "beta.md", 13, "internal links look like 'pane.md'", id="link-outside"),
-    pytest.param(replace("references.toml", 'url = "https://example.org/jones"', ""), "references.toml", 10, "reference 'jones2019' has no doi, pmid, registry or url", id="reference-without-identifier"),
+    pytest.param(
+        replace("beta.md", "[@jones2019]", "[@jones2019; @nobody2000]"),
+        "beta.md",
+        17,
+        "unknown citation key 'nobody2000'",
+        id="unknown-citation-key",
+    ),
+    pytest.param(
+        append("references.toml", UNUSED_REFERENCE),
+        "references.toml",
+        18,
+        "reference 'unused2021' is not cited by any pane",
+        id="unused-reference",
+    ),
+    pytest.param(
+        replace("beta.md", "(alpha.md)", "(nowhere.md)"),
+        "beta.md",
+        13,
+        "link to missing pane 'nowhere.md'",
+        id="link-missing-pane",
+    ),
+    pytest.param(
+        replace("beta.md", "(alpha.md)", "(alpha.md#nowhere)"),
+        "beta.md",
+        13,
+        "link to missing anchor '#nowhere' in alpha.md",
+        id="link-missing-anchor",
+    ),
+    pytest.param(
+        replace("alpha.md", "(#background)", "(#nowhere)"),
+        "alpha.md",
+        27,
+        "link to missing anchor '#nowhere' in alpha.md",
+        id="link-missing-local-anchor",
+    ),
+    pytest.param(
+        replace("beta.md", "(alpha.md)", "(javascript:alert(1))"),
+        "beta.md",
+        13,
+        "link scheme 'javascript' is not allowed",
+        id="javascript-link",
+    ),
+    pytest.param(
+        replace("beta.md", "(alpha.md)", "(file:///etc/passwd)"),
+        "beta.md",
+        13,
+        "link scheme 'file' is not allowed",
+        id="file-link",
+    ),
+    pytest.param(
+        replace("beta.md", "(alpha.md)", "(../alpha.md)"),
+        "beta.md",
+        13,
+        "internal links look like 'pane.md'",
+        id="link-outside",
+    ),
+    pytest.param(
+        replace("references.toml", 'url = "https://example.org/jones"', ""),
+        "references.toml",
+        10,
+        "reference 'jones2019' has no doi, pmid, registry or url",
+        id="reference-without-identifier",
+    ),
     pytest.param(write_bytes("gamma.md", b"\xff"), "gamma.md", 1, "not UTF-8 (byte 0xff)", id="non-utf8-file"),
-    pytest.param(replace("references.toml", "year = 2019", "year = = 2019"), "references.toml", 12, "not valid TOML", id="invalid-toml"),
-    pytest.param(replace("beta.md", "## Key points", "## Summary"), "beta.md", 9, "must open with a '## Key points' section", id="no-key-points"),
-    pytest.param(replace("beta.md", "- It has details.\n", ""), "beta.md", 9, "'Key points' has 2 bullets", id="two-key-points"),
-    pytest.param(replace("beta.md", "- It has details.\n", "- A.\n- B.\n- C.\n- D.\n"), "beta.md", 9, "'Key points' has 6 bullets", id="six-key-points"),
-    pytest.param(replace("beta.md", "More text.", "More text about 42 people."), "beta.md", 21, "states a number without a citation", id="number-in-paragraph"),
-    pytest.param(replace("beta.md", "- It has details.", "- It has 3 details."), "beta.md", 12, "states a number without a citation", id="number-in-list-item"),
-    pytest.param(append("alpha.md", "\n| Study | n |\n|---|---|\n| Brown | 12 |\n"), "alpha.md", 35, "states a number without a citation", id="number-in-table-row"),
-    pytest.param(replace("beta.md", "More text.", "Roughly 80% improved."), "beta.md", 21, "80%", id="number-percentage"),
+    pytest.param(
+        replace("references.toml", "year = 2019", "year = = 2019"),
+        "references.toml",
+        12,
+        "not valid TOML",
+        id="invalid-toml",
+    ),
+    pytest.param(
+        replace("beta.md", "## Key points", "## Summary"),
+        "beta.md",
+        9,
+        "must open with a '## Key points' section",
+        id="no-key-points",
+    ),
+    pytest.param(
+        replace("beta.md", "- It has details.\n", ""), "beta.md", 9, "'Key points' has 2 bullets", id="two-key-points"
+    ),
+    pytest.param(
+        replace("beta.md", "- It has details.\n", "- A.\n- B.\n- C.\n- D.\n"),
+        "beta.md",
+        9,
+        "'Key points' has 6 bullets",
+        id="six-key-points",
+    ),
+    pytest.param(
+        replace("beta.md", "More text.", "More text about 42 people."),
+        "beta.md",
+        21,
+        "states a number without a citation",
+        id="number-in-paragraph",
+    ),
+    pytest.param(
+        replace("beta.md", "- It has details.", "- It has 3 details."),
+        "beta.md",
+        12,
+        "states a number without a citation",
+        id="number-in-list-item",
+    ),
+    pytest.param(
+        append("alpha.md", "\n| Study | n |\n|---|---|\n| Brown | 12 |\n"),
+        "alpha.md",
+        35,
+        "states a number without a citation",
+        id="number-in-table-row",
+    ),
+    pytest.param(
+        replace("beta.md", "More text.", "Roughly 80% improved."), "beta.md", 21, "80%", id="number-percentage"
+    ),
     # A claim's verdict is written in a summary table and in its own section;
     # the two must agree (the long COVID verdict once said "Mixed" in one place).
     pytest.param(
         append("alpha.md", VERDICTS.format(summary="Supported", section="unsupported")),
-        "alpha.md", 37, "summary verdict 'Supported' disagrees with 'Verdict: unsupported' under #it-works (line 41)",
+        "alpha.md",
+        37,
+        "summary verdict 'Supported' disagrees with 'Verdict: unsupported' under #it-works (line 41)",
         id="verdict-summary-disagrees",
     ),
 ]

@@ -52,8 +52,13 @@ def test_no_terminal_at_all_exits_at_once(tmp_path, args):
     started = time.monotonic()
     with open(os.devnull, "rb") as stdin, open(out, "wb") as stdout:
         result = subprocess.run(
-            [sys.executable, "-m", "ldn_tui", *args], stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
-            env=_env(tmp_path), cwd=tmp_path, timeout=LIMIT,
+            [sys.executable, "-m", "ldn_tui", *args],
+            stdin=stdin,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            env=_env(tmp_path),
+            cwd=tmp_path,
+            timeout=LIMIT,
         )
     _check(result, out.read_bytes(), "standard input", started)
 
@@ -61,8 +66,12 @@ def test_no_terminal_at_all_exits_at_once(tmp_path, args):
 def test_pipes_on_both_sides_exit_at_once(tmp_path):
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "ldn_tui"], input=b"q", capture_output=True,
-        env=_env(tmp_path), cwd=tmp_path, timeout=LIMIT,
+        [sys.executable, "-m", "ldn_tui"],
+        input=b"q",
+        capture_output=True,
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        timeout=LIMIT,
     )
     _check(result, result.stdout, "standard input", started)
 
@@ -73,15 +82,24 @@ def _with_pty(tmp_path: Path, stdin_tty: bool) -> tuple[subprocess.CompletedProc
         started = time.monotonic()
         if stdin_tty:  # ``ldn-tui | cat``: keys from the terminal, output into a pipe
             result = subprocess.run(
-                [sys.executable, "-m", "ldn_tui"], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                env=_env(tmp_path), cwd=tmp_path, timeout=LIMIT,
+                [sys.executable, "-m", "ldn_tui"],
+                stdin=slave,
+                capture_output=True,
+                env=_env(tmp_path),
+                cwd=tmp_path,
+                timeout=LIMIT,
             )
             drawn = result.stdout
         else:  # ``ldn-tui </dev/null`` in a terminal
             with open(os.devnull, "rb") as stdin:
                 result = subprocess.run(
-                    [sys.executable, "-m", "ldn_tui"], stdin=stdin, stdout=slave, stderr=subprocess.PIPE,
-                    env=_env(tmp_path), cwd=tmp_path, timeout=LIMIT,
+                    [sys.executable, "-m", "ldn_tui"],
+                    stdin=stdin,
+                    stdout=slave,
+                    stderr=subprocess.PIPE,
+                    env=_env(tmp_path),
+                    cwd=tmp_path,
+                    timeout=LIMIT,
                 )
             drawn = b""
             while select.select([master], [], [], 0.2)[0]:
@@ -114,8 +132,12 @@ def test_content_errors_still_come_first_without_a_terminal(tmp_path, fixture_co
     (fixture_content / "gamma.md").write_bytes(b"\xff")
     env = {**_env(tmp_path), "LDN_TUI_CONTENT": str(fixture_content)}
     result = subprocess.run(
-        [sys.executable, "-m", "ldn_tui"], stdin=subprocess.DEVNULL, capture_output=True,
-        env=env, cwd=tmp_path, timeout=LIMIT,
+        [sys.executable, "-m", "ldn_tui"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=LIMIT,
     )
     assert result.returncode == 1
     assert len(result.stderr.splitlines()) == 1 and b"gamma.md:1:" in result.stderr

@@ -9,9 +9,9 @@ from __future__ import annotations
 from conftest import ready, seen_data_dir
 from textual.containers import VerticalScroll
 
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 
 SIZE = (100, 30)
 
@@ -41,7 +41,10 @@ async def test_scrolling_is_never_animated(tmp_path):
 
 def _screen_rows(app, widget):
     region = widget.scrollable_content_region  # inside the padding and the scrollbar
-    return [strip.crop(region.x, region.right).text for strip in app.screen._compositor.render_strips()[region.y : region.bottom]]
+    return [
+        strip.crop(region.x, region.right).text
+        for strip in app.screen._compositor.render_strips()[region.y : region.bottom]
+    ]
 
 
 async def test_reading_column_is_76_characters_and_centred(tmp_path):

@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ldn_tui.content import document as document_module
-from ldn_tui.content.library import ContentError, Library, load_library, parse_front_matter
 from ldn_tui.content.document import parse_markdown, slugify
+from ldn_tui.content.library import ContentError, Library, load_library, parse_front_matter
 from ldn_tui.content.models import EVIDENCE_TYPES, Heading, Link, PaneMeta
 
 
@@ -85,7 +85,11 @@ def test_windows_line_endings(fixture_content: Path):
         path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
     library = load_library(fixture_content)
     assert library.pane("beta").title == "Beta" and library.pane("beta").reviewed == "2026-01-03"
-    assert [(h.slug, h.line) for h in library.document("beta").headings] == [("key-points", 9), ("details", 15), ("more", 19)]
+    assert [(h.slug, h.line) for h in library.document("beta").headings] == [
+        ("key-points", 9),
+        ("details", 15),
+        ("more", 19),
+    ]
     assert library.references["jones2019"].line == 10
 
 
@@ -109,7 +113,12 @@ def test_bom_is_ignored_when_loading(fixture_content: Path):
         pytest.param(front(colour="blue"), 7, "unknown front matter key 'colour'", id="unknown-key"),
         pytest.param(front(title=None), 6, "missing 'title'", id="no-title"),
         pytest.param(front(summary=""), 7, "missing 'summary'", id="empty-summary"),
-        pytest.param("---\nid: gamma\nid: gamma\ntitle: G\norder: 1\nsummary: s\nreviewed: 2026-01-01\n---\n", 3, "given twice", id="key-twice"),
+        pytest.param(
+            "---\nid: gamma\nid: gamma\ntitle: G\norder: 1\nsummary: s\nreviewed: 2026-01-01\n---\n",
+            3,
+            "given twice",
+            id="key-twice",
+        ),
         pytest.param("---\nid gamma\n---\n", 2, "not 'key: value'", id="no-colon"),
     ],
 )
@@ -176,7 +185,10 @@ def test_order_not_file_name_decides(fixture_content: Path):
     for name, order in [("alpha", "40"), ("beta", "-1"), ("glossary", "3")]:
         path = fixture_content / f"{name}.md"
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(next(l for l in text.splitlines() if l.startswith("order:")), f"order: {order}"), encoding="utf-8")
+        path.write_text(
+            text.replace(next(line for line in text.splitlines() if line.startswith("order:")), f"order: {order}"),
+            encoding="utf-8",
+        )
     write(fixture_content, "aardvark.md", front("aardvark", order="3") + KEY_POINTS)
     ids = [p.id for p in load_library(fixture_content).panes]
     # beta (-1), then the two order-3 panes by id, references (4), alpha (40)
@@ -226,7 +238,9 @@ def test_slugify_is_a_clean_stable_anchor(text: str):
 def test_duplicate_headings_get_numbered_slugs():
     document = parse_markdown("## Notes\n\n### Notes\n\n## Other\n\n## Notes\n")
     assert [h.slug for h in document.headings] == ["notes", "notes-2", "other", "notes-3"]
-    assert [h.slug for h in document.headings] == [h.slug for h in parse_markdown("## Notes\n\n### Notes\n\n## Other\n\n## Notes\n").headings]
+    assert [h.slug for h in document.headings] == [
+        h.slug for h in parse_markdown("## Notes\n\n### Notes\n\n## Other\n\n## Notes\n").headings
+    ]
 
 
 def test_slug_does_not_collide_with_a_numbered_heading():
@@ -281,7 +295,9 @@ def test_several_citations_in_one_marker(library: Library, fixture_content: Path
 
 def test_same_author_and_year_get_letters(fixture_content: Path):
     with (fixture_content / "references.toml").open("a", encoding="utf-8") as refs:
-        refs.write('\n[smith2020b]\nauthors = "Smith Z"\nyear = 2020\ntitle = "Another"\nevidence = "review"\npmid = "1"\n')
+        refs.write(
+            '\n[smith2020b]\nauthors = "Smith Z"\nyear = 2020\ntitle = "Another"\nevidence = "review"\npmid = "1"\n'
+        )
     library = load_library(fixture_content)
     assert library.labels["smith2020"] == "Smith 2020a"
     assert library.labels["smith2020b"] == "Smith 2020b"
@@ -349,9 +365,13 @@ def test_references_follow_evidence_order_and_sort_by_author(fixture_content: Pa
             ("adams2005", "Adams P", "rct"),
             ("old1990", "Old O", "anecdote"),
         ]:
-            refs.write(f'\n[{key}]\nauthors = "{author}"\nyear = {key[-4:]}\ntitle = "T"\nevidence = "{evidence}"\ndoi = "10.1/{key}"\n')
+            refs.write(
+                f'\n[{key}]\nauthors = "{author}"\nyear = {key[-4:]}\ntitle = "T"\nevidence = "{evidence}"\ndoi = "10.1/{key}"\n'
+            )
     with (fixture_content / "references.toml").open("a", encoding="utf-8") as refs:
-        refs.write('\n[noted2000]\nauthors = "Noted N"\ntitle = "T"\nevidence = "rct"\nregistry = "NCT01234567"\nnote = "PMID not confirmed."\n')
+        refs.write(
+            '\n[noted2000]\nauthors = "Noted N"\ntitle = "T"\nevidence = "rct"\nregistry = "NCT01234567"\nnote = "PMID not confirmed."\n'
+        )
     document = load_library(fixture_content).document("references")
     order = [h.slug for h in document.headings if h.level == 3]
     assert order == ["zed2001", "adams2005", "noted2000", "smith2020", "jones2019", "old1990"]
@@ -371,12 +391,28 @@ def test_only_the_references_kind_gets_the_list(library: Library):
 @pytest.mark.parametrize(
     ("entry", "words"),
     [
-        pytest.param('authors = "A"\ntitle = "T"\nevidence = "rct"\n', "has no doi, pmid, registry or url", id="no-identifier"),
+        pytest.param(
+            'authors = "A"\ntitle = "T"\nevidence = "rct"\n', "has no doi, pmid, registry or url", id="no-identifier"
+        ),
         pytest.param('title = "T"\nevidence = "rct"\ndoi = "1"\n', "missing 'authors'", id="no-authors"),
-        pytest.param('authors = "A"\ntitle = "T"\nevidence = "hunch"\ndoi = "1"\n', "unknown evidence 'hunch'", id="bad-evidence"),
-        pytest.param('authors = "A"\ntitle = "T"\nevidence = "rct"\nyear = "2020"\ndoi = "1"\n', "year must be a whole number", id="year-string"),
-        pytest.param('authors = "A"\ntitle = "T"\nevidence = "rct"\nurl = "ftp://x"\n', "url must start with https://", id="ftp-url"),
-        pytest.param('authors = "A"\ntitle = "T"\nevidence = "rct"\ndoi = "1"\nabstract = "x"\n', "unknown field 'abstract'", id="unknown-field"),
+        pytest.param(
+            'authors = "A"\ntitle = "T"\nevidence = "hunch"\ndoi = "1"\n', "unknown evidence 'hunch'", id="bad-evidence"
+        ),
+        pytest.param(
+            'authors = "A"\ntitle = "T"\nevidence = "rct"\nyear = "2020"\ndoi = "1"\n',
+            "year must be a whole number",
+            id="year-string",
+        ),
+        pytest.param(
+            'authors = "A"\ntitle = "T"\nevidence = "rct"\nurl = "ftp://x"\n',
+            "url must start with https://",
+            id="ftp-url",
+        ),
+        pytest.param(
+            'authors = "A"\ntitle = "T"\nevidence = "rct"\ndoi = "1"\nabstract = "x"\n',
+            "unknown field 'abstract'",
+            id="unknown-field",
+        ),
     ],
 )
 def test_broken_references(fixture_content: Path, entry: str, words: str):
@@ -457,4 +493,3 @@ def test_loading_reads_front_matter_only(fixture_content: Path, monkeypatch: pyt
 def test_unknown_pane_document_raises(library: Library):
     with pytest.raises(KeyError):
         library.document("gamma")
-

@@ -27,7 +27,11 @@ def ldn(content: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProces
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LDN_TUI_DATA_DIR": str(tmp_path / "data")}
     return subprocess.run(
         [sys.executable, "-m", "ldn_tui", *args, "--content", str(content)],
-        stdin=subprocess.DEVNULL, capture_output=True, env=env, cwd=tmp_path, timeout=LIMIT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=LIMIT,
     )
 
 

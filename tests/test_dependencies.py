@@ -19,7 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "ldn_tui"
 #: import name -> distribution name, where they differ
-DISTRIBUTION = {"markdown_it": "markdown-it-py", "fpdf": "fpdf2", "fontTools": "fonttools", "textual_serve": "textual-serve"}
+DISTRIBUTION = {
+    "markdown_it": "markdown-it-py",
+    "fpdf": "fpdf2",
+    "fontTools": "fonttools",
+    "textual_serve": "textual-serve",
+}
 #: extras a reader may install (``ldn-tui[web]``); the test extra is not one
 READER_EXTRAS = ("web",)
 
@@ -47,7 +52,9 @@ def _imported() -> set[str]:
 
 def test_every_imported_package_is_declared():
     declared = _declared()
-    missing = sorted(DISTRIBUTION.get(name, name) for name in _imported() if DISTRIBUTION.get(name, name) not in declared)
+    missing = sorted(
+        DISTRIBUTION.get(name, name) for name in _imported() if DISTRIBUTION.get(name, name) not in declared
+    )
     assert missing == [], f"imported but not in pyproject dependencies: {missing}"
 
 

@@ -6,13 +6,13 @@ palette dismiss twice, and the second pop ended the app with
 from __future__ import annotations
 
 import pytest
+from conftest import ready, seen_data_dir
 from textual import events
 from textual.command import CommandPalette
 
-from conftest import ready, seen_data_dir
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.help import HelpScreen
 from ldn_tui.tui.screens.reader import ReaderScreen
@@ -72,7 +72,10 @@ async def test_a_double_escape_closes_only_the_top_dialog(shipped, tmp_path):
         assert isinstance(app.screen, HelpScreen), app.screen_stack
 
 
-@pytest.mark.parametrize("keys", [("e", "escape"), ("e", "escape", "e", "escape"), ("m", "escape", "s", "escape"), ("question_mark", "escape", "t")])
+@pytest.mark.parametrize(
+    "keys",
+    [("e", "escape"), ("e", "escape", "e", "escape"), ("m", "escape", "s", "escape"), ("question_mark", "escape", "t")],
+)
 async def test_a_dialog_closed_before_it_is_drawn_does_not_crash(shipped, tmp_path, keys):
     app = create_app(shipped, seen_data_dir(tmp_path / "data"))
     async with app.run_test(size=(40, 12)) as pilot:

@@ -55,7 +55,10 @@ def run_python(code: str, cwd: Path) -> dict:
     """Run ``code`` in a fresh interpreter; it prints one JSON object."""
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
-        capture_output=True, text=True, timeout=120, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

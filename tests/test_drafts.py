@@ -14,12 +14,12 @@ import pytest
 from conftest import ready, seen_data_dir
 from textual.widgets import Button
 
-from ldn_tui.notes import drafts
-from ldn_tui.tui.app import LdnApp, create_app
 from ldn_tui.content.library import load_library
-from ldn_tui.paths import bundled_content_dir
-from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.notes import drafts
 from ldn_tui.notes.store import Store
+from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import LdnApp, create_app
+from ldn_tui.tui.screens.reader import ReaderScreen
 
 SIZE = (100, 30)
 TEXT = "unsaved then terminal closed [bold]x[/] \x1b[31m ✎ ünïcode"
@@ -196,7 +196,9 @@ async def test_offered_draft_can_be_saved_kept_for_later_or_discarded(shipped, t
     with Store.open(data) as store:
         note = store.add_note("about", "", "About", "the note as stored")
     for text in ("save me", "later", "discard me"):
-        drafts.write(drafts.new_path(data), drafts.Draft("about", "", "About", note.id, note.updated, text, pid=1 << 30))
+        drafts.write(
+            drafts.new_path(data), drafts.Draft("about", "", "About", note.id, note.updated, text, pid=1 << 30)
+        )
         os.utime(draft_files(data)[-1])  # oldest first
     app = make_app(shipped, data)
     async with app.run_test(size=SIZE) as pilot:
@@ -222,7 +224,9 @@ async def test_draft_of_a_note_changed_since_becomes_a_conflict_copy(shipped, tm
     with Store.open(data) as store:
         note = store.add_note("about", "", "About", "version 1")
         store.update_note(note.id, "version 2 from another window")
-    drafts.write(drafts.new_path(data), drafts.Draft("about", "", "About", note.id, note.updated, "my draft", pid=1 << 30))
+    drafts.write(
+        drafts.new_path(data), drafts.Draft("about", "", "About", note.id, note.updated, "my draft", pid=1 << 30)
+    )
     app = make_app(shipped, data)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

@@ -30,7 +30,10 @@ class Recorder:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.events: list[tuple] = []
         self.fds: dict[int, str] = {}
-        real = {name: getattr(os, name) for name in ("open", "write", "fsync", "replace", "rename", "link", "close", "ftruncate")}
+        real = {
+            name: getattr(os, name)
+            for name in ("open", "write", "fsync", "replace", "rename", "link", "close", "ftruncate")
+        }
 
         def _open(path, flags, *args, **kwargs):
             fd = real["open"](path, flags, *args, **kwargs)

@@ -7,14 +7,13 @@ and read the diff before committing.
 
 from __future__ import annotations
 
-import copy
 import csv
 import io
 import json
 import os
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,16 +23,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from ldn_tui.export import request as ex
-from ldn_tui.content.library import load_library
 from ldn_tui.content.document import markdown_parser
-from ldn_tui.export.formats import csv_cell, md_fence, md_inline, md_note_text
+from ldn_tui.content.library import load_library
+from ldn_tui.export import request as ex
+from ldn_tui.export.formats import csv_cell, md_fence, md_note_text
 from ldn_tui.notes.models import AppState, Bookmark, Note
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
 GOLDEN = ROOT / "tests" / "golden"
-NOW = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
 UPDATE = os.environ.get("LDN_UPDATE_GOLDEN") == "1"
 
 
@@ -47,25 +46,64 @@ BOOKMARKS = (
     Bookmark("gone", "old-place", "A heading that was removed", "2026-01-01T08:00:00+00:00"),
 )
 NOTES = (
-    Note(_id("a"), "alpha", "background", "Background",
-         "# Not a heading\n---\n```python\nprint('hi')\n```\n<script>alert(1)</script> [link](javascript:x) *star*\n",
-         "2026-01-02T11:00:00+00:00", "2026-01-05T12:00:00+00:00"),
-    Note(_id("b"), "alpha", "background", "Background",
-         "Second note: dose 1.5 mg, then 3 mg. Sleep worse for a week.",
-         "2026-01-04T09:00:00+00:00", "2026-01-04T09:00:00+00:00"),
-    Note(_id("c"), "alpha", "deeper", "Deeper",
-         "=1+1 (starts like a formula)\r\nWindows line end, \"quotes\", commas, and a tab\there.",
-         "2026-01-06T09:00:00+00:00", "2026-01-06T09:00:00+00:00"),
-    Note(_id("d"), "beta", "details", "Details", "Ask about vivid dreams — « ünïcödé » ✓",
-         "2026-01-07T09:00:00+00:00", "2026-01-08T09:00:00+00:00"),
-    Note(_id("e"), "gone", "old-place", "A *heading* that was <removed>",
-         "Orphaned note, kept under its stored heading.",
-         "2026-01-01T09:00:00+00:00", "2026-01-01T09:00:00+00:00"),
-    Note(_id("f"), "glossary", "widget", "Widget", "A note on an unbookmarked heading.",
-         "2026-01-09T09:00:00+00:00", "2026-01-09T09:00:00+00:00"),
+    Note(
+        _id("a"),
+        "alpha",
+        "background",
+        "Background",
+        "# Not a heading\n---\n```python\nprint('hi')\n```\n<script>alert(1)</script> [link](javascript:x) *star*\n",
+        "2026-01-02T11:00:00+00:00",
+        "2026-01-05T12:00:00+00:00",
+    ),
+    Note(
+        _id("b"),
+        "alpha",
+        "background",
+        "Background",
+        "Second note: dose 1.5 mg, then 3 mg. Sleep worse for a week.",
+        "2026-01-04T09:00:00+00:00",
+        "2026-01-04T09:00:00+00:00",
+    ),
+    Note(
+        _id("c"),
+        "alpha",
+        "deeper",
+        "Deeper",
+        '=1+1 (starts like a formula)\r\nWindows line end, "quotes", commas, and a tab\there.',
+        "2026-01-06T09:00:00+00:00",
+        "2026-01-06T09:00:00+00:00",
+    ),
+    Note(
+        _id("d"),
+        "beta",
+        "details",
+        "Details",
+        "Ask about vivid dreams — « ünïcödé » ✓",
+        "2026-01-07T09:00:00+00:00",
+        "2026-01-08T09:00:00+00:00",
+    ),
+    Note(
+        _id("e"),
+        "gone",
+        "old-place",
+        "A *heading* that was <removed>",
+        "Orphaned note, kept under its stored heading.",
+        "2026-01-01T09:00:00+00:00",
+        "2026-01-01T09:00:00+00:00",
+    ),
+    Note(
+        _id("f"),
+        "glossary",
+        "widget",
+        "Widget",
+        "A note on an unbookmarked heading.",
+        "2026-01-09T09:00:00+00:00",
+        "2026-01-09T09:00:00+00:00",
+    ),
 )
-STATE = AppState(last_pane="beta", last_slug="details", scroll_y=12, theme="textual-dark",
-                 notice_seen=True, extra={"font": "large"})
+STATE = AppState(
+    last_pane="beta", last_slug="details", scroll_y=12, theme="textual-dark", notice_seen=True, extra={"font": "large"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +149,7 @@ def test_golden_markdown_reads_as_a_handout(library):
     assert "[doi:10.1000/fixture.1](<https://doi.org/10.1000/fixture.1>)" in text
     assert "[PMID 12345678](<https://pubmed.ncbi.nlm.nih.gov/12345678/>)" in text
     # the reference list is deduplicated: Smith 2020 is cited three times under Background
-    refs = text[text.index("## References"):]
+    refs = text[text.index("## References") :]
     assert refs.count("A fixture trial") == 1
 
 
@@ -364,9 +402,45 @@ def test_import_export_counts_with_a_fake_store():
 # ---------------------------------------------------------------- arbitrary note text
 
 note_text = st.text(max_size=120) | st.lists(
-    st.sampled_from(["#", "# h", "---", "```", "````", "~~~", "<html>", "</pre>", "[link](x)", "*", "_",
-                     "\n", "\r\n", "\r", "    ", "\t", "&amp;", "&", "\\", "`", "> ", "- ", "1. ", "|", "\x00",
-                     "<!--", "]]>", "'", '"', "=", "+", "@", "é", "\u2028", "\x0b"]),
+    st.sampled_from(
+        [
+            "#",
+            "# h",
+            "---",
+            "```",
+            "````",
+            "~~~",
+            "<html>",
+            "</pre>",
+            "[link](x)",
+            "*",
+            "_",
+            "\n",
+            "\r\n",
+            "\r",
+            "    ",
+            "\t",
+            "&amp;",
+            "&",
+            "\\",
+            "`",
+            "> ",
+            "- ",
+            "1. ",
+            "|",
+            "\x00",
+            "<!--",
+            "]]>",
+            "'",
+            '"',
+            "=",
+            "+",
+            "@",
+            "é",
+            "\u2028",
+            "\x0b",
+        ]
+    ),
     max_size=25,
 ).map("".join)
 heading_text = st.text(max_size=40) | st.lists(
@@ -377,7 +451,15 @@ heading_text = st.text(max_size=40) | st.lists(
 
 def _probe(text: str, heading: str) -> tuple[tuple[Bookmark, ...], tuple[Note, ...]]:
     notes = (
-        Note(_id("1"), "alpha", "background", "Background", text, "2026-01-02T11:00:00+00:00", "2026-01-02T11:00:00+00:00"),
+        Note(
+            _id("1"),
+            "alpha",
+            "background",
+            "Background",
+            text,
+            "2026-01-02T11:00:00+00:00",
+            "2026-01-02T11:00:00+00:00",
+        ),
         Note(_id("2"), "gone", "old", heading, text, "2026-01-03T11:00:00+00:00", "2026-01-03T11:00:00+00:00"),
     )
     return BOOKMARKS[:1], notes
@@ -442,7 +524,9 @@ def test_arbitrary_note_text_survives_every_format(library, text, heading):
         headings, fences, kinds = _md_structure(md, parser)
         base_headings, _, base_kinds = _md_structure(md_base, parser)
         assert kinds == base_kinds
-        expected = [h if h[1] != "Plain heading" else ("h3", shown_heading.replace("\x00", "\ufffd")) for h in base_headings]
+        expected = [
+            h if h[1] != "Plain heading" else ("h3", shown_heading.replace("\x00", "\ufffd")) for h in base_headings
+        ]
         assert headings == expected
         assert fences == [md_note_text(text) + "\n"] * 2
 

@@ -6,33 +6,54 @@ from __future__ import annotations
 import errno
 import json
 import os
-import tempfile
 import stat
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+import tempfile
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from ldn_tui.export import request as ex
-from ldn_tui.export import files as export_files
 from ldn_tui.cli import main
 from ldn_tui.content.library import load_library
-from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.export import files as export_files
+from ldn_tui.export import request as ex
+from ldn_tui.notes.models import Bookmark, Note
 from ldn_tui.notes.store import DB_NAME, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
-NOW = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
 
 NOTES = (
-    Note("a" * 32, "alpha", "background", "Background", "First note\n# with a heading sign",
-         "2026-01-02T11:00:00.000000+00:00", "2026-01-05T12:00:00.000000+00:00"),
-    Note("b" * 32, "beta", "details", "Details", "Vivid dreams in week one.",
-         "2026-01-03T11:00:00.000000+00:00", "2026-01-03T11:00:00.000000+00:00"),
-    Note("c" * 32, "gone", "old", "Removed heading", "Orphan, kept.",
-         "2026-01-04T11:00:00.000000+00:00", "2026-01-04T11:00:00.000000+00:00"),
+    Note(
+        "a" * 32,
+        "alpha",
+        "background",
+        "Background",
+        "First note\n# with a heading sign",
+        "2026-01-02T11:00:00.000000+00:00",
+        "2026-01-05T12:00:00.000000+00:00",
+    ),
+    Note(
+        "b" * 32,
+        "beta",
+        "details",
+        "Details",
+        "Vivid dreams in week one.",
+        "2026-01-03T11:00:00.000000+00:00",
+        "2026-01-03T11:00:00.000000+00:00",
+    ),
+    Note(
+        "c" * 32,
+        "gone",
+        "old",
+        "Removed heading",
+        "Orphan, kept.",
+        "2026-01-04T11:00:00.000000+00:00",
+        "2026-01-04T11:00:00.000000+00:00",
+    ),
 )
 BOOKMARKS = (
     Bookmark("alpha", "background", "Background", "2026-01-01T10:00:00.000000+00:00"),
@@ -232,8 +253,20 @@ def test_content_error_is_one_line(data, out, tmp_path, capsys):
     assert run("export", "--data-dir", str(data), "--content", str(tmp_path / "nope"), "-o", str(out / "x.md")) == 1
     assert "content directory not found" in one_error_line(capsys)
     # JSON needs no content
-    assert run("export", "--data-dir", str(data), "--content", str(tmp_path / "nope"), "-f", "json",
-               "-o", str(out / "x.json")) == 0
+    assert (
+        run(
+            "export",
+            "--data-dir",
+            str(data),
+            "--content",
+            str(tmp_path / "nope"),
+            "-f",
+            "json",
+            "-o",
+            str(out / "x.json"),
+        )
+        == 0
+    )
 
 
 def test_write_export_api_matches_cli_and_rejects_bad_paths(data, out):
@@ -287,10 +320,21 @@ def test_import_merges_and_reports_counts(data, tmp_path, capsys):
     backup = tmp_path / "backup.json"
     make_export(data, backup)
     target = tmp_path / "target"
-    older = NOTES[0].__class__(**{**NOTES[0].__dict__, "text": "older text", "updated": "2026-01-03T00:00:00.000000+00:00"})
-    newer = NOTES[1].__class__(**{**NOTES[1].__dict__, "text": "edited later", "updated": "2027-01-01T00:00:00.000000+00:00"})
-    mine = Note("d" * 32, "alpha", "details", "Details", "only here", "2026-01-09T00:00:00.000000+00:00",
-                "2026-01-09T00:00:00.000000+00:00")
+    older = NOTES[0].__class__(
+        **{**NOTES[0].__dict__, "text": "older text", "updated": "2026-01-03T00:00:00.000000+00:00"}
+    )
+    newer = NOTES[1].__class__(
+        **{**NOTES[1].__dict__, "text": "edited later", "updated": "2027-01-01T00:00:00.000000+00:00"}
+    )
+    mine = Note(
+        "d" * 32,
+        "alpha",
+        "details",
+        "Details",
+        "only here",
+        "2026-01-09T00:00:00.000000+00:00",
+        "2026-01-09T00:00:00.000000+00:00",
+    )
     seed(target, notes=(older, newer, mine), bookmarks=BOOKMARKS[:1], theme="other")
     capsys.readouterr()
     assert run("import", str(backup), "--data-dir", str(target)) == 0
@@ -392,8 +436,9 @@ def test_subprocess_export(data, out):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LDN_TUI_DATA_DIR": str(data), "LDN_TUI_CONTENT": str(FIXTURE)}
 
     def ldn(*args):
-        return subprocess.run([sys.executable, "-m", "ldn_tui", *args], cwd=out, env=env,
-                              capture_output=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "ldn_tui", *args], cwd=out, env=env, capture_output=True, timeout=120
+        )
 
     result = ldn("export", "--format", "md", "--scope", "all", "--output", "-")
     assert result.returncode == 0, result.stderr

@@ -11,26 +11,26 @@ import io
 import json
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 from pypdf import PdfReader
 
-from ldn_tui.export import request as ex
 from ldn_tui.cli import main
 from ldn_tui.content.library import load_library
+from ldn_tui.export import request as ex
 from ldn_tui.export.csl import csl_authors, render_csl
 from ldn_tui.export.pdf import NOTE_LIMIT, printable
 from ldn_tui.notes.models import Bookmark, Note
-from ldn_tui.paths import bundled_content_dir
 from ldn_tui.notes.store import Store
+from ldn_tui.paths import bundled_content_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
 CSL_SCHEMA = ROOT / "tests" / "fixtures" / "csl-data.json"
-NOW = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
 STAMP = "2026-01-02T10:00:00+00:00"
 
 #: every hostile case of the end-to-end tier, in one note
@@ -119,8 +119,14 @@ def test_pdf_holds_every_note_heading_and_identifier(shipped):
         for ident in (ref.doi, ref.pmid, ref.registry):
             if ident:
                 assert squash(ident) in flat, ident
-    for needle in ("LDN notes and bookmarks", "Education, not medical advice", "My questions and notes",
-                   "References", "Key points", "2026-02-01"):
+    for needle in (
+        "LDN notes and bookmarks",
+        "Education, not medical advice",
+        "My questions and notes",
+        "References",
+        "Key points",
+        "2026-02-01",
+    ):
         assert squash(needle) in flat, needle
     # page numbers and the footer on every page
     for number, page in enumerate(reader.pages, 1):
@@ -129,8 +135,12 @@ def test_pdf_holds_every_note_heading_and_identifier(shipped):
         assert squash("Education, not medical advice") in page_text
     assert 2 <= len(reader.pages) <= 12
     # identifiers are links a clinician can click
-    uris = {a["/A"]["/URI"] for page in reader.pages for a in page.get("/Annots", []) or []
-            if a.get_object().get("/A", {}).get("/URI")}
+    uris = {
+        a["/A"]["/URI"]
+        for page in reader.pages
+        for a in page.get("/Annots", []) or []
+        if a.get_object().get("/A", {}).get("/URI")
+    }
     assert any(u.startswith("https://doi.org/") for u in uris)
     assert any(u.startswith("https://pubmed.ncbi.nlm.nih.gov/") for u in uris)
 
@@ -312,13 +322,18 @@ def test_csl_of_headings_citing_nothing_is_nothing_to_export(tmp_path):
 
 
 def test_csl_authors():
-    assert csl_authors("Younger J, Mackey S") == [{"family": "Younger", "given": "J"},
-                                                  {"family": "Mackey", "given": "S"}]
-    assert csl_authors("Bolton MJ, Van Marwijk H, et al.") == [{"family": "Bolton", "given": "MJ"},
-                                                               {"family": "Van Marwijk", "given": "H"}]
+    assert csl_authors("Younger J, Mackey S") == [
+        {"family": "Younger", "given": "J"},
+        {"family": "Mackey", "given": "S"},
+    ]
+    assert csl_authors("Bolton MJ, Van Marwijk H, et al.") == [
+        {"family": "Bolton", "given": "MJ"},
+        {"family": "Van Marwijk", "given": "H"},
+    ]
     assert csl_authors("Lavender Sky Health") == [{"literal": "Lavender Sky Health"}]
     assert csl_authors("Compounder, The (compounding pharmacy)") == [
-        {"literal": "Compounder, The (compounding pharmacy)"}]
+        {"literal": "Compounder, The (compounding pharmacy)"}
+    ]
 
 
 def test_csl_formats_in_citeproc_py(shipped):

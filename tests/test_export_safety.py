@@ -18,16 +18,16 @@ import sys
 import tempfile
 import textwrap
 import time
+from datetime import UTC
 from pathlib import Path
 
 import pytest
-
-from ldn_tui.export import request as ex
-from ldn_tui.export import files as export_files
-from ldn_tui.cli import main
-from ldn_tui.notes.store import DB_NAME, LOCK_NAME
-
 from test_export_cli import FIXTURE, ROOT, export_args, one_error_line, seed, store_bytes
+
+from ldn_tui.cli import main
+from ldn_tui.export import files as export_files
+from ldn_tui.export import request as ex
+from ldn_tui.notes.store import DB_NAME, LOCK_NAME
 
 
 @pytest.fixture
@@ -250,8 +250,15 @@ def _hostile_notes():
     from ldn_tui.notes.models import Note
 
     notes = [
-        Note(f"{index:032x}", "alpha", "background", "Background", text,
-             f"2026-01-0{index + 1}T10:00:00+00:00", f"2026-01-0{index + 1}T10:00:00+00:00")
+        Note(
+            f"{index:032x}",
+            "alpha",
+            "background",
+            "Background",
+            text,
+            f"2026-01-0{index + 1}T10:00:00+00:00",
+            f"2026-01-0{index + 1}T10:00:00+00:00",
+        )
         for index, text in enumerate(FORMULAS)
     ]
     # An orphan: its stored heading (from an import) is a formula too.
@@ -262,14 +269,14 @@ def _hostile_notes():
 def test_csv_guards_every_cell_that_starts_like_a_formula():
     import csv
     import io
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from ldn_tui.content.library import load_library
     from ldn_tui.notes.models import Bookmark
 
     notes = _hostile_notes()
     marks = (Bookmark("gone", "x", "=1+2", "2026-01-01T08:00:00+00:00"),)
-    now = datetime(2026, 2, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 2, 1, tzinfo=UTC)
     selection = ex.select("all", marks, notes)
     raw = ex.render_export("csv", selection, load_library(FIXTURE), now).decode("utf-8")
     rows = list(csv.reader(io.StringIO(raw, newline="")))
@@ -293,7 +300,7 @@ def test_csv_from_the_command_line_has_bookmarks_and_guards(tmp_path, out, capsy
     text = capsys.readouterr().out
     assert text.splitlines()[0] == "kind,pane,heading,note,created,updated"
     assert "bookmark,Beta,More,,2026-01-01T11:00:00+00:00," in text
-    assert 'note,Alpha,Background,"\'=HYPERLINK(' in text
+    assert "note,Alpha,Background,\"'=HYPERLINK(" in text
 
 
 def test_nothing_is_ever_written_into_dev(data, capsys):

@@ -12,23 +12,22 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
+from conftest import ready, seen_data_dir
 from rich.console import Console
 from textual import events
 from textual.widgets import Label, Static
 from textual.widgets._footer import FooterKey
 
-from conftest import ready, seen_data_dir
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
+from ldn_tui.notes.file_format import DB_NAME
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 from ldn_tui.tui.screens.dialogs import ConfirmDialog, LinkDialog, MessageDialog, NoticeScreen
 from ldn_tui.tui.screens.export_dialog import ChoiceSet, ExportDialog
 from ldn_tui.tui.screens.help import HelpScreen
 from ldn_tui.tui.screens.reader import ReaderScreen
-from ldn_tui.notes.file_format import DB_NAME
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.widgets.sidebars import PaneList, TableOfContents
 
@@ -139,7 +138,11 @@ async def open_dialog(pilot, name: str):
         app.push_screen(LinkDialog("https://example.org/" + "a" * 120))
         return await wait_for(pilot, LinkDialog), "#open"
     if name == "confirm":
-        app.push_screen(ConfirmDialog("/home/reader/ldn-notes-2026-12-02.md already exists. Replace it?", yes="Replace", no="Keep it"))
+        app.push_screen(
+            ConfirmDialog(
+                "/home/reader/ldn-notes-2026-12-02.md already exists. Replace it?", yes="Replace", no="Keep it"
+            )
+        )
         return await wait_for(pilot, ConfirmDialog), "#yes"
     if name == "message":
         app.push_screen(MessageDialog("About your notes", "Your notes file was damaged. " * 12))
@@ -203,7 +206,14 @@ async def test_help_shows_descriptions_at_every_size(shipped, tmp_path, size):
         help_screen = await wait_for(pilot, HelpScreen)
         await settle(pilot)
         rows = help_rows_at(help_screen)
-        for row in [("t", "Contents"), ("b", "Bookmark"), ("n", "Note"), ("n", "Next match"), ("q", "Quit"), ("e", "Edit note")]:
+        for row in [
+            ("t", "Contents"),
+            ("b", "Bookmark"),
+            ("n", "Note"),
+            ("n", "Next match"),
+            ("q", "Quit"),
+            ("e", "Edit note"),
+        ]:
             assert row in rows, (row, sorted(rows)[:20])
 
 

@@ -20,14 +20,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from conftest import FIXTURE_CONTENT, ready
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURE_CONTENT, ready
-from ldn_tui.export import importer
 from ldn_tui.cli import main
-from ldn_tui.paths import bundled_content_dir
+from ldn_tui.export import importer
 from ldn_tui.notes.store import DB_NAME, Store
+from ldn_tui.paths import bundled_content_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 STAMP = "2026-01-01T00:00:00.000000+00:00"
@@ -336,7 +336,8 @@ json_leaf = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
 )  # fmt: skip
 json_value = st.recursive(
-    json_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    json_leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
     max_leaves=8,
 )
 raw_value = st.one_of(

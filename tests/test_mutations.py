@@ -13,10 +13,10 @@ from __future__ import annotations
 from conftest import SIZE, ready, seen_data_dir
 from rich.console import Console
 
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
 from ldn_tui.content.models import Block, Span
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 from ldn_tui.tui.widgets.render import GUTTER, Styles, _share_width, render_blocks
 from ldn_tui.tui.widgets.sidebars import TableOfContents
 
@@ -144,7 +144,11 @@ async def test_every_find_match_marked_and_the_current_one_distinct(app):
             match = view.matches[index]
             return _styles_of(view, match.y, match.start, match.end)
 
-        plain_y = next(y for y, line in enumerate(view.rendered.lines) if line.text.strip() and not any(m.y == y for m in view.matches))
+        plain_y = next(
+            y
+            for y, line in enumerate(view.rendered.lines)
+            if line.text.strip() and not any(m.y == y for m in view.matches)
+        )
         plain = {segment.style for segment in view.rendered.lines[plain_y] if segment.text.strip()}
         current, other = looks(view.match_index), looks((view.match_index + 1) % total)
         assert current.isdisjoint(other), "the current match looks like the others"
@@ -198,5 +202,12 @@ def test_colour_check_helper_sees_holes_and_low_contrast():
 
     assert round(contrast((0, 0, 0), (255, 255, 255)), 1) == 21.0
     assert round(contrast((118, 118, 118), (255, 255, 255)), 2) == 4.54
-    rows = [[("ok", (0, 0, 0), (255, 255, 255)), ("hole", (0, 0, 0), None), ("pale", (200, 200, 200), (255, 255, 255)), ("──", (250, 250, 250), (255, 255, 255))]]
+    rows = [
+        [
+            ("ok", (0, 0, 0), (255, 255, 255)),
+            ("hole", (0, 0, 0), None),
+            ("pale", (200, 200, 200), (255, 255, 255)),
+            ("──", (250, 250, 250), (255, 255, 255)),
+        ]
+    ]
     assert [p.text for p in check_cells(rows)] == ["hole", "pale"]

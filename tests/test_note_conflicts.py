@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import ready, seen_data_dir
 
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
-from ldn_tui.paths import bundled_content_dir
 from ldn_tui.notes.store import CONFLICT_MARK, NoteConflict, Store
+from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 
 SIZE = (100, 30)
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +46,10 @@ def test_save_edit_keeps_both_versions(two) -> None:
     b_note, b_outcome = b.save_edit(base.id, base.updated, "p", "s", "Heading", "base B-edit")
     a_note, a_outcome = a.save_edit(base.id, base.updated, "p", "s", "Heading", "base A-edit")
     assert (b_outcome, a_outcome) == ("updated", "conflict")
-    assert {n.text: n.heading for n in a.notes()} == {"base B-edit": "Heading", "base A-edit": "Heading" + CONFLICT_MARK}
+    assert {n.text: n.heading for n in a.notes()} == {
+        "base B-edit": "Heading",
+        "base A-edit": "Heading" + CONFLICT_MARK,
+    }
     # The copy is a note like any other: it can be saved again without a new conflict.
     again, outcome = a.save_edit(a_note.id, a_note.updated, "p", "s", a_note.heading, "base A-edit 2")
     assert outcome == "updated" and again.heading.endswith(CONFLICT_MARK)
@@ -100,7 +103,9 @@ def test_two_processes_never_lose_a_confirmed_save(tmp_path: Path) -> None:
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", script, str(tmp_path), base.id, base.updated, label, "40"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )  # fmt: skip
         for label in ("A", "B")
     ]

@@ -10,18 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ready, seen_data_dir
 from textual import events
 from textual.widgets import Button
 
-from ldn_tui.tui.app import LdnApp, create_app
 from ldn_tui.content.library import load_library
+from ldn_tui.notes.store import Store
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import LdnApp, create_app
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.reader import ReaderScreen
-from ldn_tui.notes.store import Store
 from ldn_tui.tui.terminal_input import PasteSafeParser
-
-from conftest import ready, seen_data_dir
 
 SIZE = (100, 30)
 BURST = "resume test note"

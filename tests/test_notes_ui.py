@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.geometry import Region
 
-from ldn_tui.tui.app import LdnApp, create_app
 from ldn_tui.content.library import load_library
-from ldn_tui.tui.screens.dialogs import ConfirmDialog
-from ldn_tui.tui.screens.reader import ReaderScreen
 from ldn_tui.notes.store import Store, StoreError
 from ldn_tui.textsafe import visible
+from ldn_tui.tui.app import LdnApp, create_app
+from ldn_tui.tui.screens.dialogs import ConfirmDialog
+from ldn_tui.tui.screens.reader import ReaderScreen
 from ldn_tui.tui.widgets.notes_panel import NotesPanel
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -118,7 +118,9 @@ async def test_bookmark_note_and_reopen(content: Path, data_dir: Path) -> None:
         await to_heading(pilot, "background")
         await pilot.press("b")
         assert app.reader.view.markers == {"background": "★"}
-        assert [(b.pane_id, b.slug, b.heading) for b in app.store.bookmarks()] == [("alpha", "background", "Background")]
+        assert [(b.pane_id, b.slug, b.heading) for b in app.store.bookmarks()] == [
+            ("alpha", "background", "Background")
+        ]
 
         await pilot.press("n")
         editor = await screen(pilot, editor_type())
@@ -354,7 +356,9 @@ def seed(app: LdnApp) -> dict[str, object]:
     return {
         "dreams": app.notebook.save_edit("beta", "details", "Details", None, "Vivid DREAMS in week one", None).note,
         "alpha": app.notebook.save_edit("alpha", "background", "Background", None, "Ask about dose", None).note,
-        "orphan": app.notebook.save_edit("alpha", "old-heading", "A heading that was removed", None, "Still mine", None).note,
+        "orphan": app.notebook.save_edit(
+            "alpha", "old-heading", "A heading that was removed", None, "Still mine", None
+        ).note,
     }
 
 
@@ -432,7 +436,7 @@ async def test_orphans_are_shown_and_open_their_pane(content: Path, data_dir: Pa
     app = make_app(content, data_dir)
     async with app.run_test(size=SIZE) as pilot:
         notes = seed(app)
-        app.notebook.save_edit("gone", "x", "From a removed pane", None, "kept", None).note
+        app.notebook.save_edit("gone", "x", "From a removed pane", None, "kept", None)
         told = record_notifications(app)
         await pilot.press("m")
         scr = await screen(pilot, notes_type())
@@ -542,6 +546,7 @@ async def test_notes_panel_shows_the_text_exactly(content: Path, data_dir: Path)
 
 
 # -- any text at all ------------------------------------------------------------------------
+
 
 async def test_any_note_text_is_shown_exactly(content: Path, data_dir: Path) -> None:
     """Arbitrary text, saved through the app, shows as ``visible(text)`` in

@@ -49,7 +49,11 @@ def test_ldn_tui_version_is_the_installed_distributions():
     result = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result
     assert result.stdout == f"ldn-tui {importlib.metadata.version('ldn-tui')}\n"
-    assert importlib.metadata.version("ldn-tui") == ldn_tui.__version__ == _source_version(ROOT / "ldn_tui" / "__init__.py")
+    assert (
+        importlib.metadata.version("ldn-tui")
+        == ldn_tui.__version__
+        == _source_version(ROOT / "ldn_tui" / "__init__.py")
+    )
 
 
 def test_a_version_bump_in_one_place_reaches_the_metadata(tmp_path: Path):
@@ -61,7 +65,7 @@ def test_a_version_bump_in_one_place_reaches_the_metadata(tmp_path: Path):
     shutil.copytree(ROOT / "content", copy / "content")
     init = copy / "ldn_tui" / "__init__.py"
     init.write_text(init.read_text(encoding="utf-8").replace(f'"{ldn_tui.__version__}"', '"9.8.7"'), encoding="utf-8")
-    code = "from hatchling.build import prepare_metadata_for_build_wheel as p; print(p(%r))" % str(tmp_path)
+    code = f"from hatchling.build import prepare_metadata_for_build_wheel as p; print(p({str(tmp_path)!r}))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=copy)
     assert result.returncode == 0, result.stderr
     metadata = Parser().parsestr((tmp_path / result.stdout.strip() / "METADATA").read_text(encoding="utf-8"))
@@ -73,7 +77,10 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("dist")
     result = subprocess.run(
         [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
-        capture_output=True, text=True, timeout=600, cwd=out,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=out,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     sdists, wheels = list(out.glob("ldn_tui-*.tar.gz")), list(out.glob("ldn_tui-*.whl"))
@@ -86,7 +93,7 @@ def _sdist_names(sdist: Path) -> set[str]:
         top = f"ldn_tui-{ldn_tui.__version__}/"
         names = archive.getnames()
     assert all(n.startswith(top) or n == top.rstrip("/") for n in names), names[:5]
-    return {n[len(top):] for n in names if n.startswith(top)}
+    return {n[len(top) :] for n in names if n.startswith(top)}
 
 
 def test_the_sdist_carries_the_docs_licence_content_and_tests(dists: dict[str, Path]):
@@ -94,10 +101,21 @@ def test_the_sdist_carries_the_docs_licence_content_and_tests(dists: dict[str, P
     listed = subprocess.run(["git", "ls-files", "docs", "content", "tests"], capture_output=True, text=True, cwd=ROOT)
     tracked = listed.stdout.split() if listed.returncode == 0 else []
     if not tracked:  # not a git checkout (e.g. an unpacked sdist): what is on disk
-        tracked = [str(p.relative_to(ROOT)) for d in ("docs", "content", "tests") for p in (ROOT / d).rglob("*")
-                   if p.is_file() and "__pycache__" not in p.parts]
-    for required in ("LICENSE", "README.md", "CONTRIBUTING.md", "pyproject.toml", "dev",
-                     "ldn_tui/export/fonts/LICENSE-DejaVu.txt", "docs/content-format.md"):
+        tracked = [
+            str(p.relative_to(ROOT))
+            for d in ("docs", "content", "tests")
+            for p in (ROOT / d).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        ]
+    for required in (
+        "LICENSE",
+        "README.md",
+        "CONTRIBUTING.md",
+        "pyproject.toml",
+        "dev",
+        "ldn_tui/export/fonts/LICENSE-DejaVu.txt",
+        "docs/content-format.md",
+    ):
         assert required in names, required
     missing = sorted(set(tracked) - names)
     assert missing == [], f"in the repository but not in the sdist: {missing[:10]}"
@@ -118,8 +136,12 @@ def test_the_wheel_metadata_is_complete(dists: dict[str, Path]):
     classifiers = set(metadata.get_all("Classifier"))
     for version in ("3.11", "3.12", "3.13"):
         assert f"Programming Language :: Python :: {version}" in classifiers
-    assert {"Environment :: Console", "Operating System :: POSIX :: Linux",
-            "Intended Audience :: Healthcare Industry", "Intended Audience :: End Users/Desktop"} <= classifiers
+    assert {
+        "Environment :: Console",
+        "Operating System :: POSIX :: Linux",
+        "Intended Audience :: Healthcare Industry",
+        "Intended Audience :: End Users/Desktop",
+    } <= classifiers
     assert not any(c.startswith("Operating System :: Microsoft") for c in classifiers)  # POSIX only
     assert metadata["Requires-Python"] == ">=3.11"
     assert metadata["Keywords"]

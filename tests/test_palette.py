@@ -12,14 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import ready, seen_data_dir
 from textual.command import CommandList, CommandPalette
 
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
-from ldn_tui.paths import bundled_content_dir
 from ldn_tui.notes.store import Store
-
-from conftest import ready, seen_data_dir
+from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 
 SIZE = (100, 30)
 
@@ -30,7 +29,13 @@ def shipped():
 
 
 def key_for(char: str) -> str:
-    return {" ": "space", "[": "left_square_bracket", "]": "right_square_bracket", "/": "slash", "?": "question_mark"}.get(char, char)
+    return {
+        " ": "space",
+        "[": "left_square_bracket",
+        "]": "right_square_bracket",
+        "/": "slash",
+        "?": "question_mark",
+    }.get(char, char)
 
 
 async def type_slowly(pilot, text: str, pause: float = 0.03) -> None:
@@ -74,9 +79,27 @@ def app_on(shipped, data_dir: Path):
 #: the command titles themselves ("Change theme", "Quit", "Help", ...) are
 #: typed too, from the app's own list
 FREE_WORDS = [
-    "do", "dose", "dosing", "export", "notes", "glossary", "side effects", "fibro", "fibromyalgia",
-    "theme", "quit", "bookmark", "studies", "go to dosing", "not", "Keys",
-    "naltrexone", "g", "[/x]", "[@click=app.quit]", "4.5 mg [/day]",
+    "do",
+    "dose",
+    "dosing",
+    "export",
+    "notes",
+    "glossary",
+    "side effects",
+    "fibro",
+    "fibromyalgia",
+    "theme",
+    "quit",
+    "bookmark",
+    "studies",
+    "go to dosing",
+    "not",
+    "Keys",
+    "naltrexone",
+    "g",
+    "[/x]",
+    "[@click=app.quit]",
+    "4.5 mg [/day]",
 ]
 
 
@@ -131,7 +154,20 @@ async def test_palette_lists_every_app_action_with_its_key_and_no_generic_comman
             assert title in firsts, (title, firsts)
         # every reader binding's action can be reached from the palette
         helps = " ".join(lines)
-        for key in ("key [", "key ]", "key t", "key /", "key s", "key b", "key n", "key m", "key p", "key e", "key ?", "key q"):
+        for key in (
+            "key [",
+            "key ]",
+            "key t",
+            "key /",
+            "key s",
+            "key b",
+            "key n",
+            "key m",
+            "key p",
+            "key e",
+            "key ?",
+            "key q",
+        ):
             assert key in helps, key
         await close_palette(pilot)
         # Change theme opens Textual's theme list (the README's way)

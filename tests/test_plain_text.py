@@ -19,7 +19,6 @@ import pytest
 from ldn_tui.cli import main
 from ldn_tui.content.library import ContentError, load_library
 from ldn_tui.paths import bundled_content_dir
-from ldn_tui.content.plain_text import render, resolve
 
 CONTENT = bundled_content_dir()
 LIBRARY = load_library(CONTENT)
@@ -45,9 +44,9 @@ def too_long(text: str, width: int) -> list[str]:
         words = line.split()
         # the only allowed overflow: one word that is itself longer than the
         # width minus its indent (a long web address in a reference)
-        if not any(len(w) > width - (len(line) - len(line.lstrip())) - 8 for w in words):
-            bad.append(line)
-        elif not any(URL.match(w) for w in words):
+        if not any(len(w) > width - (len(line) - len(line.lstrip())) - 8 for w in words) or not any(
+            URL.match(w) for w in words
+        ):
             bad.append(line)
     return bad
 
@@ -161,12 +160,17 @@ def test_control_characters_in_content_never_reach_the_output(fixture_content: P
     line on stderr and nothing on stdout; no control byte gets through."""
     page = fixture_content / "alpha.md"
     text = page.read_text()
-    page.write_text(text + "\n\nEvil \x1b[31mred\x1b[0m bell\x07 csi\x9b2J tab\there.\n\n| A | B |\n|---|---|\n| \x1b]0;x\x07 | y |\n")
+    page.write_text(
+        text
+        + "\n\nEvil \x1b[31mred\x1b[0m bell\x07 csi\x9b2J tab\there.\n\n| A | B |\n|---|---|\n| \x1b]0;x\x07 | y |\n"
+    )
     with pytest.raises(ContentError, match=r"alpha\.md:\d+: control character ␛"):
         load_library(fixture_content)
     result = subprocess.run(
         [sys.executable, "-m", "ldn_tui", "show", "alpha", "--content", str(fixture_content)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode != 0
     assert result.stdout == ""
@@ -177,7 +181,10 @@ def test_control_characters_in_content_never_reach_the_output(fixture_content: P
 def test_default_width_is_76_when_piped():
     """Through a pipe (no terminal) the default width is 76."""
     result = subprocess.run(
-        [sys.executable, "-m", "ldn_tui", "show", "studies"], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "ldn_tui", "show", "studies"],
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "COLUMNS": ""},
     )
     assert result.returncode == 0, result.stderr
@@ -197,8 +204,11 @@ def test_no_escape_codes_on_a_terminal():
     env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     env["TERM"] = "xterm-256color"
     process = subprocess.Popen(
-        [sys.executable, "-m", "ldn_tui", "show", "studies"], stdout=follower, stderr=follower,
-        stdin=subprocess.DEVNULL, env=env,
+        [sys.executable, "-m", "ldn_tui", "show", "studies"],
+        stdout=follower,
+        stderr=follower,
+        stdin=subprocess.DEVNULL,
+        env=env,
     )
     os.close(follower)
     chunks = []

@@ -42,7 +42,12 @@ def test_the_message_is_one_line_naming_the_platforms():
 def test_without_posix_locks_ldn_tui_says_so_in_one_line(no_fcntl: dict[str, str], argv: list[str], tmp_path: Path):
     assert SCRIPT.is_file(), SCRIPT
     result = subprocess.run(
-        [str(SCRIPT), *argv], capture_output=True, text=True, timeout=60, env=no_fcntl, cwd=tmp_path,
+        [str(SCRIPT), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=no_fcntl,
+        cwd=tmp_path,
         stdin=subprocess.DEVNULL,
     )
     assert result.returncode == 2, result

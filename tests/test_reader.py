@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SIZE, ready, seen_data_dir
 from rich.console import Console
 from textual.widgets import Label, Static
 
-from conftest import SIZE, ready, seen_data_dir
 from ldn_tui.cli import main
 from ldn_tui.tui.screens.dialogs import LinkDialog, NoticeScreen
 from ldn_tui.tui.screens.help import HelpScreen
@@ -93,7 +93,10 @@ async def test_start_shows_the_first_pane(app, library):
         assert ldn.reader.query_one(PaneList).highlighted == 0
 
 
-@pytest.mark.parametrize(("key", "pane_id", "title"), [("2", "beta", "Beta"), ("3", "glossary", "Glossary"), ("4", "references", "References")])
+@pytest.mark.parametrize(
+    ("key", "pane_id", "title"),
+    [("2", "beta", "Beta"), ("3", "glossary", "Glossary"), ("4", "references", "References")],
+)
 async def test_number_key_switches_pane(app, key, pane_id, title):
     ldn = app()
     async with ldn.run_test(size=SIZE) as pilot:
@@ -550,7 +553,12 @@ async def test_resize_keeps_the_heading_being_read(app, fixture_content):
             await pilot.resize_terminal(*size)
             await settle(pilot)
             view = ldn.reader.view
-            assert view.current_heading()[0] == "background", (size, place(ldn), view.heading_rows[:3], view.max_scroll_y)
+            assert view.current_heading()[0] == "background", (
+                size,
+                place(ldn),
+                view.heading_rows[:3],
+                view.max_scroll_y,
+            )
 
 
 # -- first-start notice ---------------------------------------------------------------------
@@ -614,7 +622,11 @@ def test_broken_content_exit_status_from_the_command(fixture_content, tmp_path):
     env = {**os.environ, "LDN_TUI_DATA_DIR": str(tmp_path / "data")}
     result = subprocess.run(
         [sys.executable, "-m", "ldn_tui", "--content", str(fixture_content)],
-        capture_output=True, text=True, env=env, timeout=60, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert result.returncode == 1
     assert result.stdout == ""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from conftest import ready, seen_data_dir
 
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 
 
 def _shipped(tmp_path):
@@ -32,7 +32,10 @@ async def test_notes_panel_first_open_rewraps_the_page(tmp_path):
         assert view.virtual_size.width <= width and not view.show_horizontal_scrollbar
         # What is on screen: the text wraps inside the view.
         region = view.content_region
-        rows = [s.crop(region.x, region.right).text for s in ldn.screen._compositor.render_strips()[region.y : region.bottom]]
+        rows = [
+            s.crop(region.x, region.right).text
+            for s in ldn.screen._compositor.render_strips()[region.y : region.bottom]
+        ]
         assert any("Last reviewed" in row for row in rows)
         assert not any("▃" in row for row in rows)
 
@@ -109,7 +112,9 @@ async def test_notes_panel_tells_notes_apart_and_stays_readable(tmp_path):
         ldn.refresh_views()
         ldn.reader.refresh_notes()
         await pilot.pause()
-        rows = [row.crop(region.x, region.right) for row in ldn.screen._compositor.render_strips()[region.y : region.bottom]]
+        rows = [
+            row.crop(region.x, region.right) for row in ldn.screen._compositor.render_strips()[region.y : region.bottom]
+        ]
         texts = [row.text.strip() for row in rows]
         first = texts.index("Key points")
         assert texts[first + 1] == "first"

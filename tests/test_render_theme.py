@@ -13,9 +13,9 @@ from colour_check import MIN_CONTRAST, check_lines, colours, contrast
 from conftest import seen_data_dir
 from textual.geometry import Region
 
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 
 SIZE = (100, 30)
 #: Panes whose composed screen is checked too (in every theme): the first
@@ -87,7 +87,7 @@ async def test_every_theme_every_pane_has_background_and_contrast(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
         themes = sorted(app.available_themes)
-        assert SCREEN_PANES <= {pane.id for pane in app.library.panes}
+        assert {pane.id for pane in app.library.panes} >= SCREEN_PANES
         assert len(themes) >= 15
         for theme in themes:
             app.theme = theme

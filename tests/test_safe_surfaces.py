@@ -10,16 +10,16 @@ driver writes to the terminal), and the app must still be running.
 from __future__ import annotations
 
 import pytest
+from conftest import ready, seen_data_dir
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandList, CommandPalette
 
-from conftest import ready, seen_data_dir
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
-from ldn_tui.paths import bundled_content_dir
-from ldn_tui.tui.screens.search import SearchResults, SearchScreen
 from ldn_tui.notes.store import Store
+from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
+from ldn_tui.tui.screens.search import SearchResults, SearchScreen
 
 PAYLOADS = [
     "\x1b]52;c;cHduZWQ=\x1b\\",  # OSC 52: write the clipboard

@@ -135,8 +135,7 @@ def test_heading_tier_beats_a_higher_body_score(make_index):
     index = make_index(
         alpha=pane(
             "alpha",
-            "## Where the sprocket sits among many other long words in a heading\n\n"
-            "Sprocket sprocket sprocket.\n",
+            "## Where the sprocket sits among many other long words in a heading\n\nSprocket sprocket sprocket.\n",
         )
     )
     results = index.search("sprocket")
@@ -198,7 +197,12 @@ def test_exact_match_scores_above_word_form(index):
 
 @pytest.mark.parametrize(
     "query, key",
-    [("Brown", "smith2020"), ("fixture lab study", "jones2019"), ("Lab Notes", "jones2019"), ("smith2020", "smith2020")],
+    [
+        ("Brown", "smith2020"),
+        ("fixture lab study", "jones2019"),
+        ("Lab Notes", "jones2019"),
+        ("smith2020", "smith2020"),
+    ],
 )
 def test_references_are_searchable(index, query, key):
     hits = [r for r in index.search(query) if r.kind == "reference"]
@@ -285,7 +289,7 @@ def test_long_text_snippet_is_cut_around_the_match(make_index):
     result = index.search("needle")[0]
     assert len(result.snippet) <= 84
     assert result.snippet.startswith("…") and result.snippet.endswith("…")
-    (start, end), = result.ranges
+    ((start, end),) = result.ranges
     assert result.snippet[start:end] == "needle"
 
 

@@ -11,8 +11,8 @@ from textual.widgets import Input, Static
 
 from ldn_tui.content.library import load_library
 from ldn_tui.notes.models import Note
-from ldn_tui.tui.screens.search import SearchProvider, SearchResults, SearchScreen
 from ldn_tui.search.query import SearchIndex, SearchResult, build_index
+from ldn_tui.tui.screens.search import SearchProvider, SearchResults, SearchScreen
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 UNSET = object()

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-
 from browser import Browser, free_port
+
 from ldn_tui.cli import main
 from ldn_tui.paths import bundled_content_dir
 
@@ -64,9 +64,22 @@ async def test_serve_in_headless_chromium(tmp_path: Path):
     env = {**os.environ, "HOME": str(home), "XDG_DOWNLOAD_DIR": str(home / "Downloads")}
     env.pop("LDN_TUI_DATA_DIR", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "ldn_tui", "--content", str(CONTENT), "--data-dir", str(data),
-         "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "ldn_tui",
+            "--content",
+            str(CONTENT),
+            "--data-dir",
+            str(data),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     browser = Browser(profile, downloads)
     url = f"http://127.0.0.1:{port}/"

@@ -30,9 +30,10 @@ from pathlib import Path
 
 import browser as browser_module
 from browser import Browser, free_port
+from test_serve import _gone, _wait_for_server
+
 from ldn_tui.content import load_library
 from ldn_tui.paths import bundled_content_dir
-from test_serve import _gone, _wait_for_server
 
 CONTENT = bundled_content_dir()
 PACKAGE = Path(__file__).resolve().parent.parent / "ldn_tui"
@@ -75,6 +76,7 @@ async def _presses_in_app(data: Path, size: tuple[int, int]) -> int:
     app at the browser terminal's size (the served app is the same app, with
     the same content and a fresh store)."""
     from conftest import seen_data_dir
+
     from ldn_tui.tui.app import create_app
 
     seen_data_dir(data)
@@ -91,7 +93,7 @@ async def _presses_in_app(data: Path, size: tuple[int, int]) -> int:
 async def _click_text(browser: Browser, text: str) -> None:
     """Click (mouse down and up, left button) the first cell of ``text`` on the screen."""
     screen = await browser.screen()
-    for row, line in enumerate(screen.split("\n")):
+    for row, line in enumerate(screen.split("\n")):  # noqa: B007 - row is read after the loop
         column = line.find(text)
         if column >= 0:
             break
@@ -149,14 +151,27 @@ async def test_web_links_open_in_the_readers_browser(tmp_path: Path):
     # it at a script that leaves a mark, so the test can prove none happened.
     marker = tmp_path / "server-browser-was-started"
     fake_browser = tmp_path / "fake-browser"
-    fake_browser.write_text(f"#!/bin/sh\necho \"$@\" >> {marker}\n", encoding="utf-8")
+    fake_browser.write_text(f'#!/bin/sh\necho "$@" >> {marker}\n', encoding="utf-8")
     fake_browser.chmod(0o755)
     env = {**os.environ, "HOME": str(home), "BROWSER": str(fake_browser), "DISPLAY": ""}
     env.pop("LDN_TUI_DATA_DIR", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "ldn_tui", "--content", str(CONTENT), "--data-dir", str(data),
-         "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "ldn_tui",
+            "--content",
+            str(CONTENT),
+            "--data-dir",
+            str(data),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     browser = Browser(profile, downloads)
     url = f"http://127.0.0.1:{port}/"
@@ -187,7 +202,7 @@ async def test_web_links_open_in_the_readers_browser(tmp_path: Path):
         first = (await _opened(browser, 1))[0]
         assert first in addresses, first
         assert first.startswith(WEB), first
-        assert first[: 30] in screen  # the address the dialog showed is the one opened
+        assert first[:30] in screen  # the address the dialog showed is the one opened
         await _wait_new_tab(browser, first)
 
         # mouse: click a PubMed link, then the dialog's "Open in browser" button
@@ -197,7 +212,7 @@ async def test_web_links_open_in_the_readers_browser(tmp_path: Path):
         await _click_text(browser, "Open in browser")
         second = (await _opened(browser, 2))[1]
         assert second.startswith("https://pubmed.ncbi.nlm.nih.gov/") and second in addresses, second
-        assert second[: 30] in screen
+        assert second[:30] in screen
         await _wait_new_tab(browser, second)
         await browser.screenshot(tmp_path / "links.png")
     finally:
@@ -224,9 +239,12 @@ def test_no_module_opens_links_around_app_open_url():
                 offenders.append(f"{path.name}:{node.lineno} os.startfile")
             elif isinstance(node, ast.Constant) and node.value in ("xdg-open", "open", "start", "sensible-browser"):
                 parent_calls = [
-                    n for n in ast.walk(tree)
-                    if isinstance(n, ast.Call) and node in ast.walk(n)
-                    and isinstance(n.func, ast.Attribute) and n.func.attr in ("run", "Popen", "call", "check_call")
+                    n
+                    for n in ast.walk(tree)
+                    if isinstance(n, ast.Call)
+                    and node in ast.walk(n)
+                    and isinstance(n.func, ast.Attribute)
+                    and n.func.attr in ("run", "Popen", "call", "check_call")
                 ]
                 if parent_calls:
                     offenders.append(f"{path.name}:{node.lineno} runs {node.value}")
@@ -264,10 +282,9 @@ async def test_in_a_browser_the_reader_is_told_about_the_new_tab(app, monkeypatc
     or click (headless Chromium blocks a window.open 6 s after a gesture, allows
     it 0.5 s after): the message says where the page went and what to do if
     a pop-up blocker stopped it."""
-    from textual.app import App
-
     from conftest import SIZE, ready
     from test_reader import record_notifications, settle
+    from textual.app import App
 
     opened: list[str] = []
     ldn = app(content=CONTENT)

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-
 from browser import free_port
+from test_serve import _wait_for_server
+
 from ldn_tui.cli import main
 from ldn_tui.paths import bundled_content_dir
-from test_serve import _wait_for_server
 
 CONTENT = bundled_content_dir()
 
@@ -29,7 +29,10 @@ def _serve(data: Path, *args: str, timeout: float = 60) -> subprocess.CompletedP
     env = {k: v for k, v in os.environ.items() if k != "LDN_TUI_DATA_DIR"}
     return subprocess.run(
         [sys.executable, "-m", "ldn_tui", "--content", str(CONTENT), "--data-dir", str(data), "serve", *args],
-        capture_output=True, text=True, timeout=timeout, env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
     )
 
 
@@ -64,9 +67,24 @@ async def test_all_interfaces_page_points_at_the_address_the_browser_used(tmp_pa
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "LDN_TUI_DATA_DIR"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "ldn_tui", "--content", str(CONTENT), "--data-dir", str(tmp_path / "data"),
-         "serve", "--host", "0.0.0.0", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "ldn_tui",
+            "--content",
+            str(CONTENT),
+            "--data-dir",
+            str(tmp_path / "data"),
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     try:
         await _wait_for_server(f"http://127.0.0.1:{port}/", server)
@@ -74,10 +92,14 @@ async def test_all_interfaces_page_points_at_the_address_the_browser_used(tmp_pa
             async with session.get(f"http://127.0.0.1:{port}/") as response:
                 page = await response.text()
             # as a browser on the network would ask, by this computer's name
-            async with session.get(f"http://127.0.0.1:{port}/", headers={"Host": f"reader-pc.local:{port}"}) as response:
+            async with session.get(
+                f"http://127.0.0.1:{port}/", headers={"Host": f"reader-pc.local:{port}"}
+            ) as response:
                 named = await response.text()
             # a Host header that is not an address is never written into the page
-            async with session.get(f"http://127.0.0.1:{port}/", headers={"Host": 'x"><script>alert(1)</script>'}) as response:
+            async with session.get(
+                f"http://127.0.0.1:{port}/", headers={"Host": 'x"><script>alert(1)</script>'}
+            ) as response:
                 hostile = await response.text()
     finally:
         server.terminate()
@@ -92,8 +114,15 @@ async def test_all_interfaces_page_points_at_the_address_the_browser_used(tmp_pa
 
 @pytest.mark.parametrize(
     "host, warned",
-    [("127.0.0.1", False), ("127.0.0.2", False), ("::1", False), ("localhost", False),
-     ("0.0.0.0", True), ("::", True), ("192.0.2.10", True)],
+    [
+        ("127.0.0.1", False),
+        ("127.0.0.2", False),
+        ("::1", False),
+        ("localhost", False),
+        ("0.0.0.0", True),
+        ("::", True),
+        ("192.0.2.10", True),
+    ],
 )
 def test_warning_names_what_the_network_can_do(capsys, monkeypatch, tmp_path, host, warned):
     import textual_serve.server
@@ -132,9 +161,22 @@ def test_quiet_start_no_textual_serve_banner(tmp_path: Path):
         port = free_port()
         env = {k: v for k, v in os.environ.items() if k != "LDN_TUI_DATA_DIR"}
         server = subprocess.Popen(
-            [sys.executable, "-m", "ldn_tui", "--content", str(CONTENT), "--data-dir", str(tmp_path / "d"),
-             "serve", "--port", str(port)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "ldn_tui",
+                "--content",
+                str(CONTENT),
+                "--data-dir",
+                str(tmp_path / "d"),
+                "serve",
+                "--port",
+                str(port),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         try:
             await _wait_for_server(f"http://127.0.0.1:{port}/", server)
@@ -156,9 +198,9 @@ def test_stopping_with_an_app_still_ending_prints_no_traceback(capsys, monkeypat
     server log). serve silences that one message and nothing else."""
     import gc
 
-    import ldn_tui.cli.web_server
-
     import textual_serve.server
+
+    import ldn_tui.cli.web_server
 
     monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
     monkeypatch.setattr(ldn_tui.cli.web_server, "listen_problem", lambda host, port: None)

@@ -59,7 +59,19 @@ def test_glossary_has_at_least_35_terms(shipped):
     terms = [h for h in shipped.document("glossary").headings if h.level == 3]
     assert len(terms) >= 35
     assert len({t.slug for t in terms}) == len(terms)
-    for slug in ("microglia", "tlr4", "trpm3", "nk-cell", "cytokine", "endorphin", "pem", "esr", "p-value", "half-life", "enantiomer"):
+    for slug in (
+        "microglia",
+        "tlr4",
+        "trpm3",
+        "nk-cell",
+        "cytokine",
+        "endorphin",
+        "pem",
+        "esr",
+        "p-value",
+        "half-life",
+        "enantiomer",
+    ):
         assert any(t.slug == slug for t in terms), slug
 
 
@@ -227,9 +239,7 @@ def test_reference_metadata_corrections(shipped):
     assert refs["yang2023"].evidence == "review"
     assert refs["vatvani2024"].pmid == "39344363"
     assert refs["naik2024"].pmid == "38740499"
-    assert {"hegde2025", "rassimariani2024", "annmedsurg2025"} <= {
-        c.key for c in shipped.document("studies").citations
-    }
+    assert {"hegde2025", "rassimariani2024", "annmedsurg2025"} <= {c.key for c in shipped.document("studies").citations}
     assert "bruun2025cns" in {c.key for c in shipped.document("mechanism").citations}
 
 

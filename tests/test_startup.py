@@ -7,12 +7,12 @@ import gc
 import sys
 from pathlib import Path
 
+from conftest import SIZE, ready, seen_data_dir
 from textual.color import Color
 
-from conftest import SIZE, ready, seen_data_dir
 from ldn_tui import startup
-from ldn_tui.tui.app import DEFAULT_THEME, SETTLE_DELAY
 from ldn_tui.notes.store import Store
+from ldn_tui.tui.app import DEFAULT_THEME, SETTLE_DELAY
 
 
 def saved_theme(path: Path, theme: str) -> Path:

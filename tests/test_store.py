@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ldn_tui.notes import storage as storage_mod
 from ldn_tui.notes import file_format as format_mod
 from ldn_tui.notes import session as session_mod
+from ldn_tui.notes import storage as storage_mod
 from ldn_tui.notes.models import AppState, Bookmark, Note
 from ldn_tui.notes.store import (
     DB_NAME,

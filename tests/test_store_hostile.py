@@ -16,10 +16,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURE_CONTENT
-from ldn_tui.notes import storage as storage_mod
+
 from ldn_tui.cli import main
+from ldn_tui.notes import storage as storage_mod
 from ldn_tui.notes.store import DB_NAME, LOCK_NAME, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,7 +239,9 @@ def test_a_lone_surrogate_does_not_block_the_json_backup_and_other_formats_name_
 # -- F14/F15 in the file itself: huge numbers, NaN ------------------------------------------
 
 
-@pytest.mark.parametrize("value", ["9" * 5001, "NaN", "-Infinity", "1e400"], ids=["5001 digits", "NaN", "-Infinity", "1e400"])
+@pytest.mark.parametrize(
+    "value", ["9" * 5001, "NaN", "-Infinity", "1e400"], ids=["5001 digits", "NaN", "-Infinity", "1e400"]
+)
 def test_a_huge_number_or_nan_in_the_file_is_named_and_the_rest_kept(tmp_path, value):
     data = tmp_path / "data"
     one_note(data, "kept")
@@ -263,6 +265,7 @@ async def test_the_app_starts_with_the_file_locked_and_shows_the_notes_once_it_i
     import fcntl
 
     from conftest import ready, seen_data_dir
+
     from ldn_tui.notes import session as store_session
 
     data = seen_data_dir(tmp_path / "data")

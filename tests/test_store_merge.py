@@ -238,10 +238,17 @@ def test_an_id_held_twice_in_the_file_is_handled_like_merge_note(tmp_path: Path)
 _letters = st.sampled_from("abcd")
 _notes = st.builds(
     lambda letter, text, created, updated: Note(letter * 32, "p", "s", "H", text, t(created), t(max(created, updated))),
-    _letters, st.sampled_from(["x", "y", ""]), st.integers(1, 3), st.integers(1, 4),
+    _letters,
+    st.sampled_from(["x", "y", ""]),
+    st.integers(1, 3),
+    st.integers(1, 4),
 )
-_marks = st.builds(lambda slug, heading, created: mark(slug, heading, created),
-                   st.sampled_from("uvw"), st.sampled_from(["H", "I"]), st.integers(1, 3))
+_marks = st.builds(
+    lambda slug, heading, created: mark(slug, heading, created),
+    st.sampled_from("uvw"),
+    st.sampled_from(["H", "I"]),
+    st.integers(1, 3),
+)
 #: document keys as a hand-edited file may have them (gaps, a leading zero)
 _keys = st.lists(st.sampled_from(["1", "2", "3", "5", "9", "10", "07"]), unique=True, max_size=5)
 

@@ -27,24 +27,24 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ready, seen_data_dir
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from textual.command import CommandList, CommandPalette
 from textual.widgets._toast import Toast
 
-from conftest import ready, seen_data_dir
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import ContentError, load_library
 from ldn_tui.notes.drafts import Draft
 from ldn_tui.notes.drafts import new_path as new_draft_path
 from ldn_tui.notes.drafts import write as write_draft
+from ldn_tui.notes.store import Store
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.textsafe import FORMAT_NAMES
+from ldn_tui.tui.app import create_app
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.draft_dialog import DraftDialog
 from ldn_tui.tui.screens.note_editor import NoteEditor
 from ldn_tui.tui.screens.notes import NotesScreen
-from ldn_tui.notes.store import Store
-from ldn_tui.textsafe import FORMAT_NAMES
 from ldn_tui.tui.widgets.notes_panel import NotesPanel
 
 PAYLOADS = [
@@ -71,14 +71,18 @@ PAYLOADS = [
 #: Always in every generated string, so every example attacks every surface.
 ATTACK = "\x1b]52;c;cHduZWQ=\x07\u202e\x9b"
 
-hostile = st.lists(
-    st.one_of(
-        st.sampled_from(PAYLOADS),
-        st.text(alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2100), max_size=6),
-    ),
-    min_size=1,
-    max_size=6,
-).map("".join).map(lambda s: s[: len(s) // 2] + ATTACK + s[len(s) // 2 :])
+hostile = (
+    st.lists(
+        st.one_of(
+            st.sampled_from(PAYLOADS),
+            st.text(alphabet=st.characters(blacklist_categories=("Cs",), max_codepoint=0x2100), max_size=6),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+    .map("".join)
+    .map(lambda s: s[: len(s) // 2] + ATTACK + s[len(s) // 2 :])
+)
 
 #: What must never be in a drawn segment: C0 (newline included: a segment is
 #: one line), DEL, C1, bidi controls and invisible format characters.
@@ -157,7 +161,9 @@ async def test_hostile_notes_are_safe_on_every_note_surface(shipped, tmp_path_fa
     lost = store.add_note(f"lost{heading}"[:40], "", heading, texts[-1])  # a pane id not in the content
     store.close()
     # a draft left behind by a window that closed while its editor was open
-    write_draft(new_draft_path(data), Draft(pane.id, slugs[0], f"{MARKUP} {heading}", None, None, f"{draft} kept", pid=0))
+    write_draft(
+        new_draft_path(data), Draft(pane.id, slugs[0], f"{MARKUP} {heading}", None, None, f"{draft} kept", pid=0)
+    )
 
     app = create_app(shipped, data)
     # run_test hides toasts unless asked: they are a surface too
@@ -296,8 +302,12 @@ def _safe_output(result: subprocess.CompletedProcess) -> None:
         assert "Traceback" not in text, text
 
 
-@settings(max_examples=5, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(name=hostile.filter(lambda s: "/" not in s and "\x00" not in s))
 def test_import_of_a_hostile_file_name_prints_one_safe_line(tmp_path_factory, name):
     root = tmp_path_factory.mktemp("import")
@@ -319,7 +329,10 @@ def test_import_of_a_hostile_file_name_prints_one_safe_line(tmp_path_factory, na
 def test_check_of_a_body_with_escapes_prints_symbols(tmp_path):
     content, name = _content_copy(tmp_path, "Alpha", "A summary")
     path = content / name
-    path.write_text(path.read_text(encoding="utf-8") + "\nTerminal \x1b]52;c;Y29udGVudA==\x07 and \u202eevil 3 mg.\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\nTerminal \x1b]52;c;Y29udGVudA==\x07 and \u202eevil 3 mg.\n",
+        encoding="utf-8",
+    )
     checked = ldn("check", "--content", str(content), data=tmp_path / "data")
     assert checked.returncode == 1
     _safe_output(checked)

@@ -7,9 +7,9 @@ skip.
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
-import os
 import shutil
 import subprocess
 import sys
@@ -41,13 +41,26 @@ class Tmux:
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX")}
         return subprocess.run(
             [self.tmux, "-L", self.socket, *args],
-            capture_output=True, text=True, timeout=20, check=check, env=env,
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=check,
+            env=env,
         )
 
     def start(self, command: str, cwd: Path) -> None:
         self.run(
-            "new-session", "-d", "-s", self.session, "-x", str(WIDTH), "-y", str(HEIGHT),
-            "-c", str(cwd), command,
+            "new-session",
+            "-d",
+            "-s",
+            self.session,
+            "-x",
+            str(WIDTH),
+            "-y",
+            str(HEIGHT),
+            "-c",
+            str(cwd),
+            command,
         )
 
     def alive(self) -> bool:
@@ -101,16 +114,29 @@ def test_app_in_a_real_terminal(tmux: Tmux | None, tmp_path: Path):
     first, second = panes[0], panes[1]
     data = tmp_path / "data"
     status = tmp_path / "exit-status"
-    app = shlex.join([
-        "env", "-u", "LDN_TUI_CONTENT", "-u", "COLUMNS", "-u", "LINES",
-        f"LDN_TUI_DATA_DIR={data}", sys.executable, "-m", "ldn_tui",
-    ])
+    app = shlex.join(
+        [
+            "env",
+            "-u",
+            "LDN_TUI_CONTENT",
+            "-u",
+            "COLUMNS",
+            "-u",
+            "LINES",
+            f"LDN_TUI_DATA_DIR={data}",
+            sys.executable,
+            "-m",
+            "ldn_tui",
+        ]
+    )
     tmux.start(f"{app}; echo $? > {shlex.quote(str(status))}", tmp_path)
 
     screen = tmux.wait_for(lambda s: view_title(s) == first.title, f"the first pane ({first.title!r})", START_TIMEOUT)
     assert f"Last reviewed {first.reviewed}" in screen
     # The app fills the 100x30 terminal: the footer is on the last row.
-    tmux.wait_for(lambda s: "Quit" in (s.splitlines() + [""] * HEIGHT)[HEIGHT - 1], "the footer on the last row", STEP_TIMEOUT)
+    tmux.wait_for(
+        lambda s: "Quit" in (s.splitlines() + [""] * HEIGHT)[HEIGHT - 1], "the footer on the last row", STEP_TIMEOUT
+    )
     tmux.wait_for(lambda s: "I understand" in s, "the first-start notice", STEP_TIMEOUT)
 
     tmux.keys("Enter")

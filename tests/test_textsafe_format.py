@@ -9,17 +9,17 @@ keep them exactly as typed.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ready, seen_data_dir
 from rich.segment import Segment
 
-from conftest import ready, seen_data_dir
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
 from ldn_tui.textsafe import FORMAT_NAMES, one_line, visible
+from ldn_tui.tui.app import create_app
 
 #: U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C, U+200B–U+200D,
 #: U+2060, U+FEFF: the characters the finding names.
@@ -42,9 +42,7 @@ def test_visible_names_every_bidi_and_invisible_character(code: int) -> None:
 
 
 def test_visible_names_are_the_short_unicode_names() -> None:
-    assert visible(HOSTILE) == (
-        "a⟨RLO⟩evil⟨PDF⟩ b⟨RLI⟩iso⟨PDI⟩ c⟨ZWSP⟩⟨ZWNJ⟩⟨ZWJ⟩⟨WJ⟩⟨BOM⟩ d⟨LRM⟩⟨RLM⟩⟨ALM⟩ e␛[2J"
-    )
+    assert visible(HOSTILE) == ("a⟨RLO⟩evil⟨PDF⟩ b⟨RLI⟩iso⟨PDI⟩ c⟨ZWSP⟩⟨ZWNJ⟩⟨ZWJ⟩⟨WJ⟩⟨BOM⟩ d⟨LRM⟩⟨RLM⟩⟨ALM⟩ e␛[2J")
 
 
 def test_same_length_keeps_columns_and_tabs() -> None:
@@ -74,7 +72,7 @@ def test_json_backup_keeps_the_characters_byte_exact(tmp_path: Path) -> None:
     store = Store.open(seen_data_dir(tmp_path / "data"))
     store.add_note("dosing", "", "Heading \u202e", HOSTILE)
     selection = ex.select("all", store.bookmarks(), store.notes(), store.state())
-    data = json.loads(ex.render_export("json", selection, None, datetime.now(timezone.utc)))
+    data = json.loads(ex.render_export("json", selection, None, datetime.now(UTC)))
     store.close()
     assert [n["text"] for n in data["notes"]] == [HOSTILE]
     assert [n["heading"] for n in data["notes"]] == ["Heading \u202e"]

@@ -118,8 +118,11 @@ def _ldn_classes() -> list[type]:
     for info in pkgutil.walk_packages(ldn_tui.__path__, "ldn_tui."):
         module = importlib.import_module(info.name)
         for value in vars(module).values():
-            if (inspect.isclass(value) and value.__module__ == module.__name__
-                    and any(base.__module__.startswith("textual") for base in value.__mro__)):
+            if (
+                inspect.isclass(value)
+                and value.__module__ == module.__name__
+                and any(base.__module__.startswith("textual") for base in value.__mro__)
+            ):
                 classes.append(value)
     return classes
 

@@ -8,28 +8,33 @@ Run on the shipped content, as a reader would meet it.
 
 from __future__ import annotations
 
-import re
-
 import csv
 import io
 import json
-from datetime import datetime, timezone
+import re
+from datetime import UTC, datetime
 
 import pytest
+from conftest import ready
 from textual.geometry import Region
 
-from ldn_tui.export import request as ex
 from ldn_tui.content.library import load_library
-from ldn_tui.outline import TOP_OF_PANE, build_outline
+from ldn_tui.export import request as ex
 from ldn_tui.notes.models import Bookmark, Note
+from ldn_tui.outline import TOP_OF_PANE, build_outline
 from ldn_tui.paths import bundled_content_dir
 
-from conftest import ready
-
-NOW = datetime(2026, 2, 1, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 2, 1, 9, 30, tzinfo=UTC)
 TOP_MARK = Bookmark("dosing", "", "Dosing", "2026-01-01T10:00:00+00:00")
-TOP_NOTE = Note("a" * 32, "dosing", "", "Dosing", "Written at the top of Dosing.",
-                "2026-01-02T10:00:00+00:00", "2026-01-02T10:00:00+00:00")
+TOP_NOTE = Note(
+    "a" * 32,
+    "dosing",
+    "",
+    "Dosing",
+    "Written at the top of Dosing.",
+    "2026-01-02T10:00:00+00:00",
+    "2026-01-02T10:00:00+00:00",
+)
 # A bookmark under a real heading of the same pane, to check the order.
 HEADING_MARK = Bookmark("dosing", "key-points", "Key points", "2026-01-03T10:00:00+00:00")
 

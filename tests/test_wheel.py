@@ -29,7 +29,10 @@ CONTENT = REPO / "content"
 def pip(*args: str, cwd: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pip", *args, "--disable-pip-version-check", "--no-input", "-q"],
-        capture_output=True, text=True, timeout=300, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
     )
     assert result.returncode == 0, f"pip {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
 
@@ -61,7 +64,10 @@ def run_installed(site: Path, code: str, cwd: Path) -> subprocess.CompletedProce
     """
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(prelude) + textwrap.dedent(code)],
-        capture_output=True, text=True, timeout=120, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
         env={"PATH": "/usr/bin:/bin", "HOME": str(cwd), "LDN_TUI_DATA_DIR": str(cwd / "data")},
     )
 
@@ -70,7 +76,13 @@ def test_wheel_carries_the_package_and_the_content(wheel: Path):
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"ldn_tui/_content/{p.name}" for p in CONTENT.iterdir() if p.suffix in (".md", ".toml")}
     assert shipped and shipped <= names, shipped - names
-    for name in ("ldn_tui/__main__.py", "ldn_tui/cli/run.py", "ldn_tui/tui/app.tcss", "ldn_tui/content/library.py", "ldn_tui/tui/screens/reader.py"):
+    for name in (
+        "ldn_tui/__main__.py",
+        "ldn_tui/cli/run.py",
+        "ldn_tui/tui/app.tcss",
+        "ldn_tui/content/library.py",
+        "ldn_tui/tui/screens/reader.py",
+    ):
         assert name in names
     assert not any(n.startswith(("tests/", "benchmarks/", "content/")) for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
@@ -158,12 +170,20 @@ def test_wheel_ships_the_pdf_font_with_its_licence(wheel: Path):
     licence they are distributed under are in the wheel (issue 12)."""
     archive = zipfile.ZipFile(wheel)
     names = set(archive.namelist())
-    for name in ("ldn_tui/export/fonts/DejaVuSans.ttf", "ldn_tui/export/fonts/DejaVuSans-Bold.ttf",
-                 "ldn_tui/export/fonts/LICENSE-DejaVu.txt", "ldn_tui/export/pdf.py", "ldn_tui/export/csl.py"):
+    for name in (
+        "ldn_tui/export/fonts/DejaVuSans.ttf",
+        "ldn_tui/export/fonts/DejaVuSans-Bold.ttf",
+        "ldn_tui/export/fonts/LICENSE-DejaVu.txt",
+        "ldn_tui/export/pdf.py",
+        "ldn_tui/export/csl.py",
+    ):
         assert name in names, name
     licence = archive.read("ldn_tui/export/fonts/LICENSE-DejaVu.txt").decode("utf-8")
     assert "Bitstream" in licence and "Permission is hereby granted" in licence
-    assert archive.read("ldn_tui/export/fonts/DejaVuSans.ttf") == (REPO / "ldn_tui" / "export" / "fonts" / "DejaVuSans.ttf").read_bytes()
+    assert (
+        archive.read("ldn_tui/export/fonts/DejaVuSans.ttf")
+        == (REPO / "ldn_tui" / "export" / "fonts" / "DejaVuSans.ttf").read_bytes()
+    )
 
 
 def test_installed_wheel_writes_a_pdf_handout(site: Path, tmp_path: Path):

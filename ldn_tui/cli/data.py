@@ -11,14 +11,13 @@ No Textual imports here: both commands run without the interface.
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
-
 import argparse
 import shutil
 import sys
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ldn_tui.export import FORMATS, PAPERS, SCOPES, STDOUT
 
@@ -28,7 +27,9 @@ if TYPE_CHECKING:
 PROG = "ldn-tui"
 
 
-def add_export_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]) -> None:
+def add_export_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], parents: list[argparse.ArgumentParser]
+) -> None:
     """Register the ``export`` and ``import`` subcommands."""
     export = commands.add_parser(
         "export",
@@ -42,26 +43,38 @@ def add_export_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         ),
     )
     export.add_argument(
-        "--format", "-f", choices=list(FORMATS), default="md",
+        "--format",
+        "-f",
+        choices=list(FORMATS),
+        default="md",
         help="md (default), json, html, csv, pdf (a print-ready handout) or csl "
         "(the cited references as CSL-JSON, for Zotero)",
     )
     export.add_argument(
-        "--scope", "-s", choices=list(SCOPES), default="bookmarked",
+        "--scope",
+        "-s",
+        choices=list(SCOPES),
+        default="bookmarked",
         help="bookmarked: bookmarked headings and their notes (default); notes: all notes; "
         "all: everything, plus the app state in JSON (for csl: every reference in the guide)",
     )
     export.add_argument(
-        "--output", "-o", metavar="FILE|-", default=None,
+        "--output",
+        "-o",
+        metavar="FILE|-",
+        default=None,
         help="where to write ('-' for standard output; default: ldn-notes-YYYY-MM-DD.<ext> here)",
     )
     export.add_argument("--force", action="store_true", help="replace FILE if it exists")
     export.add_argument(
-        "--paper", choices=list(PAPERS), default=None,
+        "--paper",
+        choices=list(PAPERS),
+        default=None,
         help="PDF page size: a4 or letter (default: the size used last, else a4; remembered)",
     )
     export.add_argument(
-        "--excel", action="store_true",
+        "--excel",
+        action="store_true",
         help="CSV for Microsoft Excel: UTF-8 with a byte-order mark, so accents and symbols show right",
     )
 
@@ -121,8 +134,12 @@ def run_export(args: argparse.Namespace, content: Path, data: Path) -> int:
 
     output = args.output if args.output is not None else default_filename(args.format)
     request = ExportRequest(
-        format=args.format, scope=args.scope, path=Path(output), force=args.force,
-        paper=args.paper or "a4", excel=args.excel,
+        format=args.format,
+        scope=args.scope,
+        path=Path(output),
+        force=args.force,
+        paper=args.paper or "a4",
+        excel=args.excel,
     )
     if output != STDOUT:
         # Refuse a bad destination before touching the store or the content.
@@ -175,9 +192,8 @@ def run_import(file: Path, data: Path, dry_run: bool = False) -> int:
     exactly what the store would do, and the real file is never opened for
     writing.
     """
-    from ldn_tui.notes import DB_NAME
-
     from ldn_tui.export import read_export
+    from ldn_tui.notes import DB_NAME
 
     export = read_export(file)  # raises before anything is opened
     if dry_run:

@@ -9,13 +9,12 @@ No Textual imports here: ``show`` and ``search`` run without the interface.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import argparse
 import shlex
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ldn_tui.content import Library
@@ -24,7 +23,11 @@ if TYPE_CHECKING:
 PROG = "ldn-tui"
 
 
-def add_reach_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser, data: argparse.ArgumentParser) -> None:
+def add_reach_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    common: argparse.ArgumentParser,
+    data: argparse.ArgumentParser,
+) -> None:
     """Register ``show``, ``search`` and ``serve``."""
     from ldn_tui.content import DEFAULT_WIDTH, FORMATS, MIN_WIDTH
 
@@ -43,11 +46,18 @@ def add_reach_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     show.add_argument("panes", nargs="*", metavar="PANE", help="a pane id (studies) or key (3)")
     show.add_argument(
-        "--width", "-w", type=int, metavar="N", default=None,
+        "--width",
+        "-w",
+        type=int,
+        metavar="N",
+        default=None,
         help=f"line length (default: the terminal's width, at most {DEFAULT_WIDTH}; at least {MIN_WIDTH})",
     )
     show.add_argument(
-        "--format", "-f", choices=list(FORMATS), default="text",
+        "--format",
+        "-f",
+        choices=list(FORMATS),
+        default="text",
         help="text (default) or md (Markdown, for other tools)",
     )
 
@@ -78,7 +88,8 @@ def add_reach_commands(commands: argparse._SubParsersAction[argparse.ArgumentPar
         epilog="Example: ldn-tui serve --port 8000, then open http://127.0.0.1:8000",
     )
     serve.add_argument(
-        "--host", default="127.0.0.1",
+        "--host",
+        default="127.0.0.1",
         help="address to listen on (default 127.0.0.1: this computer only; "
         "0.0.0.0 lets everyone on your network read and change your notes)",
     )
@@ -126,8 +137,7 @@ def default_width() -> int:
 
 def run_show(args: argparse.Namespace, content: Path) -> int:
     """``ldn-tui show``: 0; 1 for broken content; 2 for an unknown pane or bad width."""
-    from ldn_tui.content import ContentError
-    from ldn_tui.content import MIN_WIDTH, UnknownPane, list_panes, render, resolve
+    from ldn_tui.content import MIN_WIDTH, ContentError, UnknownPane, list_panes, render, resolve
 
     width = args.width if args.width is not None else default_width()
     if width < MIN_WIDTH:
@@ -149,8 +159,7 @@ def run_show(args: argparse.Namespace, content: Path) -> int:
 
 def run_search(args: argparse.Namespace, content: Path, data: Path) -> int:
     """``ldn-tui search``: hits on stdout (0), or a 'Did you mean' line (1)."""
-    from ldn_tui.content import ContentError
-    from ldn_tui.content import search_hits, search_misses
+    from ldn_tui.content import ContentError, search_hits, search_misses
 
     query = " ".join(args.query)
     if args.limit < 1:
@@ -193,9 +202,7 @@ def _read_notes(data: Path) -> tuple[list[Note], str | None]:
 def serve_command(content: Path, data: Path) -> str:
     """The command textual-serve runs for each browser session: this same
     ldn-tui, with the content and data directories fixed."""
-    return shlex.join(
-        [sys.executable, "-m", "ldn_tui", "--content", str(content), "--data-dir", str(data), "run"]
-    )
+    return shlex.join([sys.executable, "-m", "ldn_tui", "--content", str(content), "--data-dir", str(data), "run"])
 
 
 def _is_loopback(host: str) -> bool:

@@ -26,13 +26,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ldn-tui",
         description=(
-            "A keyboard-first guide to what is known about low dose naltrexone (LDN). "
-            "Education, not medical advice."
+            "A keyboard-first guide to what is known about low dose naltrexone (LDN). Education, not medical advice."
         ),
     )
     parser.add_argument("--version", action="version", version=f"ldn-tui {__version__}")
     parser.add_argument(
-        "--where", action="store_true",
+        "--where",
+        action="store_true",
         help="print where your notes, the settings file (keymap) and the content are, then exit",
     )
     common = argparse.ArgumentParser(add_help=False)
@@ -51,11 +51,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     # The same options work before and after a subcommand.
     parser.add_argument(
-        "--content", metavar="DIR", default=None,
+        "--content",
+        metavar="DIR",
+        default=None,
         help="content directory (default: $LDN_TUI_CONTENT, else the bundled content)",
     )
     parser.add_argument(
-        "--data-dir", metavar="DIR", default=None,
+        "--data-dir",
+        metavar="DIR",
+        default=None,
         help="where bookmarks and notes live (default: $LDN_TUI_DATA_DIR, else the platform's data directory)",
     )
     parser.epilog = "Run 'ldn-tui COMMAND --help' for a command's options."
@@ -84,7 +88,9 @@ def run_check(content: Path) -> int:
     for problem in problems:
         print(_visible(str(problem)))
     if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {_visible(str(content))}", file=sys.stderr)
+        print(
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {_visible(str(content))}", file=sys.stderr
+        )
         return 1
     print(f"{_visible(str(content))}: OK")
     return 0
@@ -106,8 +112,7 @@ def run_app(content: Path, data: Path) -> int:
 
 
 def _run_app(content: Path, data: Path) -> int:
-    from ldn_tui.content import load_document_cache, save_document_cache
-    from ldn_tui.content import ContentError, load_library
+    from ldn_tui.content import ContentError, load_document_cache, load_library
 
     try:
         # The references file is only needed to parse panes; when the

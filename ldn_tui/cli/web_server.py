@@ -102,8 +102,10 @@ def quiet_closed_loop_noise() -> None:
     def hook(unraisable: Any) -> None:
         exc = unraisable.exc_value
         where = getattr(unraisable.object, "__qualname__", "")
-        if isinstance(exc, RuntimeError) and str(exc) == "Event loop is closed" and where == (
-            "BaseSubprocessTransport.__del__"
+        if (
+            isinstance(exc, RuntimeError)
+            and str(exc) == "Event loop is closed"
+            and where == ("BaseSubprocessTransport.__del__")
         ):
             return
         previous(unraisable)

@@ -19,18 +19,16 @@ Textual imports here.
 from __future__ import annotations
 
 import io
-import os
 import pickle
 import zlib
 from functools import partial
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from ldn_tui import __version__
-
 from ldn_tui.content import models
-from ldn_tui.fsutil import write_atomic
 from ldn_tui.content.library import REFERENCES_FILE, Library
+from ldn_tui.fsutil import write_atomic
 
 _ALLOWED = {"Document", "Block", "Span", "Heading", "Link", "Citation"}
 

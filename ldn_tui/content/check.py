@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ldn_tui.content.library import REFERENCES_FILE, ContentError, Library, load_library
 from ldn_tui.content.document import parse_markdown
+from ldn_tui.content.library import REFERENCES_FILE, ContentError, Library, load_library
 from ldn_tui.content.models import Block, Document, Problem, Span
 
 #: A digit that starts a number: not part of a name like TLR4, IL-6 or COVID-19.
@@ -53,7 +53,9 @@ def check_library(library: Library) -> list[Problem]:
         for citation in document.citations:
             cited.add(citation.key)
             if citation.key not in library.references:
-                problems.append(Problem(path, citation.line, f"unknown citation key {citation.key!r} (not in {REFERENCES_FILE})"))
+                problems.append(
+                    Problem(path, citation.line, f"unknown citation key {citation.key!r} (not in {REFERENCES_FILE})")
+                )
         if document.citations and library.references_pane is None:
             problems.append(Problem(path, document.citations[0].line, "citations need a pane with 'kind: references'"))
         for link in document.links:
@@ -68,7 +70,9 @@ def check_library(library: Library) -> list[Problem]:
     refs_path = library.root / REFERENCES_FILE
     for key, ref in library.references.items():
         if key not in cited:
-            problems.append(Problem(refs_path, ref.line, f"reference {key!r} is not cited by any pane; cite it or remove it"))
+            problems.append(
+                Problem(refs_path, ref.line, f"reference {key!r} is not cited by any pane; cite it or remove it")
+            )
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.message))
 
 

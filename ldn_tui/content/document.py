@@ -12,10 +12,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any
 
-from ldn_tui.content.models import EVIDENCE_SHORT, EVIDENCE_TYPES, Block, Citation, Document, Heading, Link, PaneMeta, Span
+from ldn_tui.content.models import (
+    EVIDENCE_SHORT,
+    EVIDENCE_TYPES,
+    Block,
+    Citation,
+    Document,
+    Heading,
+    Link,
+    PaneMeta,
+    Span,
+)
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -263,7 +274,12 @@ def _merge(spans: list[Span]) -> list[Span]:
         if out:
             last = out[-1]
             if (last.bold, last.italic, last.code, last.strike, last.link, last.cite) == (
-                span.bold, span.italic, span.code, span.strike, span.link, span.cite
+                span.bold,
+                span.italic,
+                span.code,
+                span.strike,
+                span.link,
+                span.cite,
             ) and span.cite is None:
                 out[-1] = Span(last.text + span.text, last.bold, last.italic, last.code, last.strike, last.link)
                 continue

@@ -14,9 +14,9 @@ import os
 import re
 import stat
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from ldn_tui.content.models import EVIDENCE_TYPES, Document, PaneMeta, Problem, Reference
 
@@ -145,9 +145,7 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = _line_of(data, error.start)
-        problems.append(
-            Problem(path, line, f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8")
-        )
+        problems.append(Problem(path, line, f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8"))
         return None
     text = text.removeprefix("\ufeff")
     if "\r" in text:
@@ -160,16 +158,12 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
         shown = visible(char) if ord(char) < 0xA0 else ""
         symbol = f"{shown} " if shown and shown != char else ""
         line = text.count("\n", 0, control.start()) + 1
-        problems.append(
-            Problem(path, line, f"control character {symbol}(U+{ord(char):04X}) in the text; remove it")
-        )
+        problems.append(Problem(path, line, f"control character {symbol}(U+{ord(char):04X}) in the text; remove it"))
         return None
     return text
 
 
-def parse_front_matter(
-    path: Path, text: str, problems: list[Problem]
-) -> tuple[PaneMeta | None, str]:
+def parse_front_matter(path: Path, text: str, problems: list[Problem]) -> tuple[PaneMeta | None, str]:
     """Split ``text`` into its front matter (as a PaneMeta) and its body.
 
     Returns ``(None, body)`` and records problems when the front matter is
@@ -299,7 +293,11 @@ def load_references(path: Path, problems: list[Problem]) -> dict[str, Reference]
         evidence = str(entry.get("evidence", ""))
         if evidence and evidence not in EVIDENCE_TYPES:
             problems.append(
-                Problem(path, line, f"reference {key!r} has unknown evidence {evidence!r} (one of: {', '.join(EVIDENCE_TYPES)})")
+                Problem(
+                    path,
+                    line,
+                    f"reference {key!r} has unknown evidence {evidence!r} (one of: {', '.join(EVIDENCE_TYPES)})",
+                )
             )
             bad = True
         year = entry.get("year")
@@ -312,7 +310,18 @@ def load_references(path: Path, problems: list[Problem]) -> dict[str, Reference]
         url = ident[3]
         if url and not url.startswith(("https://", "http://")):
             problems.append(Problem(path, line, f"reference {key!r}: url must start with https://"))
-        unknown = set(entry) - {"authors", "year", "title", "venue", "evidence", "doi", "pmid", "registry", "url", "note"}
+        unknown = set(entry) - {
+            "authors",
+            "year",
+            "title",
+            "venue",
+            "evidence",
+            "doi",
+            "pmid",
+            "registry",
+            "url",
+            "note",
+        }
         for name in sorted(unknown):
             problems.append(Problem(path, line, f"reference {key!r} has unknown field {name!r}"))
         if bad:

@@ -6,7 +6,7 @@ search all hand these out, and the UI only reads them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 # --------------------------------------------------------------------------
@@ -82,9 +82,7 @@ class Reference:
         if self.doi:
             out.append((f"doi:{self.doi}", f"https://doi.org/{self.doi}"))
         if self.pmid:
-            out.append(
-                (f"PMID {self.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/")
-            )
+            out.append((f"PMID {self.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"))
         if self.registry:
             out.append((self.registry, registry_url(self.registry)))
         if self.url:
@@ -153,10 +151,7 @@ class Block:
     def text(self) -> str:
         """Plain text of the block (tables: cells joined by tabs and newlines)."""
         if self.kind == "table":
-            return "\n".join(
-                "\t".join("".join(s.text for s in cell) for cell in row)
-                for row in self.rows
-            )
+            return "\n".join("\t".join("".join(s.text for s in cell) for cell in row) for row in self.rows)
         return "".join(s.text for s in self.spans)
 
 

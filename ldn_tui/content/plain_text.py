@@ -24,7 +24,8 @@ No Textual or Rich imports here.
 from __future__ import annotations
 
 import textwrap
-from typing import Any, TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from ldn_tui.content.models import Block, Span
 from ldn_tui.textsafe import visible
@@ -56,8 +57,14 @@ def list_panes(library: Library, width: int = DEFAULT_WIDTH) -> str:
     for key, pane in pane_keys(library):
         lines.append("")
         lines.append(f"{key or '-'}  {_one(pane.id)}: {_one(pane.title)}")
-        lines += textwrap.wrap(_one(pane.summary), width=max(MIN_WIDTH, width), initial_indent="   ",
-                               subsequent_indent="   ", break_long_words=False, break_on_hyphens=False)
+        lines += textwrap.wrap(
+            _one(pane.summary),
+            width=max(MIN_WIDTH, width),
+            initial_indent="   ",
+            subsequent_indent="   ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -69,7 +76,9 @@ def resolve(library: Library, names: Iterable[str]) -> list[PaneMeta]:
         pane = library.pane(name) or keys.get(name)
         if pane is None:
             known = ", ".join(p.id for p in library.panes)
-            raise UnknownPane(f"no pane {_one(name)!r}; the panes are: {known} (or their keys 1-{min(9, len(library.panes))})")
+            raise UnknownPane(
+                f"no pane {_one(name)!r}; the panes are: {known} (or their keys 1-{min(9, len(library.panes))})"
+            )
         found.append(pane)
     return found
 
@@ -285,13 +294,20 @@ def search_hits(results: Iterable[Any], width: int = DEFAULT_WIDTH) -> str:
         kind = _KIND_LABEL.get(result.kind)
         if kind:
             place = f"{place} ({kind})"
-        lines = textwrap.wrap(place, width=width, subsequent_indent="  ", break_long_words=False,
-                              break_on_hyphens=False)
+        lines = textwrap.wrap(
+            place, width=width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+        )
         snippet = _one(result.snippet)
         if snippet.strip() in (heading, _one(result.pane_title)):
             snippet = ""  # a heading hit: its snippet is the heading again
-        lines += textwrap.wrap(snippet, width=width, initial_indent="  ", subsequent_indent="  ",
-                               break_long_words=False, break_on_hyphens=False)
+        lines += textwrap.wrap(
+            snippet,
+            width=width,
+            initial_indent="  ",
+            subsequent_indent="  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ldn_tui.content import Reference, registry_url
 
@@ -30,6 +31,8 @@ _VENUE = re.compile(
     r"^(?P<journal>.+?) (?P<year>\d{4})"
     r"(?:;(?P<volume>[^(:]+)(?:\((?P<issue>[^)]+)\))?(?::(?P<page>\S+))?)?$"
 )
+
+
 def csl_authors(authors: str) -> list[dict[str, str]]:
     """CSL names for a Vancouver-style author string; one literal when it is not one."""
     parts = [p.strip() for p in authors.split(",") if p.strip()]

@@ -12,7 +12,6 @@ No Textual imports here.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import sys
@@ -140,19 +139,14 @@ def _refuse_special(path: Path) -> None:
             continue
         kind = _kind(mode)
         if kind is not None:
-            raise ExportError(
-                f"cannot export to {shown(path)}: it is {kind}, not a regular file; choose a file name"
-            )
+            raise ExportError(f"cannot export to {shown(path)}: it is {kind}, not a regular file; choose a file name")
         return
 
 
 def is_store_file(name: str) -> bool:
     """True for the name of one of the store's files (database, lock,
     backups such as ``ldn-tui.json.damaged-…``, and its temporary files)."""
-    return (
-        name in (STORE_FILE, STORE_LOCK)
-        or name.startswith((f"{STORE_FILE}.", f".{STORE_FILE}"))
-    )
+    return name in (STORE_FILE, STORE_LOCK) or name.startswith((f"{STORE_FILE}.", f".{STORE_FILE}"))
 
 
 def _refuse_store_file(path: Path, data_dir: Path | None) -> None:

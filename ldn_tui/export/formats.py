@@ -16,14 +16,15 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from html import escape
-from typing import Any, Iterable
+from typing import Any
 
 from ldn_tui import __version__
-from ldn_tui.outline import Outline, Section, note_dates, note_order, when
 from ldn_tui.content import Reference
 from ldn_tui.notes import AppState, Bookmark, Note
+from ldn_tui.outline import Outline, Section, note_dates, note_order, when
 
 APP_NAME = "ldn-tui"
 SCHEMA_VERSION = 1
@@ -106,7 +107,7 @@ def render_markdown(outline: Outline, exported_at: datetime) -> str:
         "",
         f"Exported from {APP_NAME} {__version__} on {day}.",
         "",
-        f"> **{DISCLAIMER.split('.')[0]}.**{DISCLAIMER[DISCLAIMER.index('.') + 1:]}",
+        f"> **{DISCLAIMER.split('.')[0]}.**{DISCLAIMER[DISCLAIMER.index('.') + 1 :]}",
         "",
     ]
     refs = {ref.key: ref for ref in outline.references}
@@ -114,10 +115,12 @@ def render_markdown(outline: Outline, exported_at: datetime) -> str:
     def section(sec: Section) -> None:
         out.extend([f"### {md_inline(sec.heading) or '(untitled)'}", ""])
         if sec.orphan:
-            out.extend([
-                f"No longer in the guide (was in: {md_inline(sec.pane_title)}).",
-                "",
-            ])
+            out.extend(
+                [
+                    f"No longer in the guide (was in: {md_inline(sec.pane_title)}).",
+                    "",
+                ]
+            )
         else:
             out.extend([f"In the app: {md_inline(sec.place)}", ""])
         if sec.bookmark is not None:
@@ -139,12 +142,14 @@ def render_markdown(outline: Outline, exported_at: datetime) -> str:
         for sec in group.sections:
             section(sec)
     if outline.orphans:
-        out.extend([
-            "## Other notes",
-            "",
-            "These headings are no longer in the guide; they are shown under the heading text saved with them.",
-            "",
-        ])
+        out.extend(
+            [
+                "## Other notes",
+                "",
+                "These headings are no longer in the guide; they are shown under the heading text saved with them.",
+                "",
+            ]
+        )
         for sec in outline.orphans:
             section(sec)
     if outline.references:
@@ -212,7 +217,7 @@ def render_html(outline: Outline, exported_at: datetime) -> str:
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<meta name=\"referrer\" content=\"no-referrer\">",
+        '<meta name="referrer" content="no-referrer">',
         f"<title>{_h(TITLE)} — {_h(day)}</title>",
         "<style>",
         HTML_STYLE.rstrip("\n"),
@@ -222,7 +227,7 @@ def render_html(outline: Outline, exported_at: datetime) -> str:
         f"<h1>{_h(TITLE)} — {_h(day)}</h1>",
         f'<p class="meta">Exported from {_h(APP_NAME)} {_h(__version__)} on {_h(day)}.</p>',
         f'<p class="disclaimer"><strong>{_h(DISCLAIMER.split(".")[0])}.</strong>'
-        f"{_h(DISCLAIMER[DISCLAIMER.index('.') + 1:])}</p>",
+        f"{_h(DISCLAIMER[DISCLAIMER.index('.') + 1 :])}</p>",
     ]
 
     def section(sec: Section) -> None:
@@ -372,9 +377,7 @@ def render_json(
         "app": {"name": APP_NAME, "version": __version__},
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "scope": scope,
-        "bookmarks": [
-            bookmark_dict(b) for b in sorted(bookmarks, key=lambda b: (b.created, b.pane_id, b.slug))
-        ],
+        "bookmarks": [bookmark_dict(b) for b in sorted(bookmarks, key=lambda b: (b.created, b.pane_id, b.slug))],
         "notes": [note_dict(n) for n in sorted(notes, key=note_order)],
     }
     if state is not None:

@@ -17,21 +17,30 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Protocol
 
 from ldn_tui.export.files import ExportError
-from ldn_tui.fsutil import reason
 from ldn_tui.export.formats import APP_NAME, SCHEMA_VERSION
-from ldn_tui.notes import AppState, Bookmark, Note
-from ldn_tui.notes import EXTRA_MAX_KEYS, key_problem, shown_key, value_problem
-from ldn_tui.notes import EARLIEST, LATEST
+from ldn_tui.fsutil import reason
+from ldn_tui.notes import (
+    EARLIEST,
+    EXTRA_MAX_KEYS,
+    LATEST,
+    MAX_NOTE_CHARS,
+    AppState,
+    Bookmark,
+    Note,
+    key_problem,
+    shown_key,
+    value_problem,
+)
 from ldn_tui.textsafe import one_line
-from ldn_tui.notes import MAX_NOTE_CHARS
 
 #: Imports larger than this are refused unread, and ``ldn-tui export`` refuses
 #: to write a JSON backup larger than this (so every backup it writes can be
@@ -54,13 +63,14 @@ class ExportFile:
 
 
 @lru_cache(maxsize=1)
-def export_schema() -> dict:
+def export_schema() -> dict[str, Any]:
     """The shipped JSON Schema of the JSON export (``export_schema.json``)."""
     text = resources.files("ldn_tui.export").joinpath("schema.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
-def schema_errors(data: Any, schema: dict | None = None) -> list[str]:
+def schema_errors(data: Any, schema: dict[str, Any] | None = None) -> list[str]:
     """Check ``data`` against the shipped schema; the problems as short lines.
 
     jsonschema is a test dependency only, so the app checks with this small
@@ -84,14 +94,30 @@ _TYPES: dict[str, Any] = {
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
 }
-SUPPORTED_KEYWORDS = frozenset({
-    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "const", "enum",
-    "required", "properties", "additionalProperties", "items", "pattern",
-    "minLength", "maxLength", "minimum",
-})
+SUPPORTED_KEYWORDS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "$ref",
+        "title",
+        "description",
+        "type",
+        "const",
+        "enum",
+        "required",
+        "properties",
+        "additionalProperties",
+        "items",
+        "pattern",
+        "minLength",
+        "maxLength",
+        "minimum",
+    }
+)
 
 
-def _check(value: Any, node: dict, root: dict, where: str, errors: list[str]) -> None:
+def _check(value: Any, node: dict[str, Any], root: dict[str, Any], where: str, errors: list[str]) -> None:
     if len(errors) >= 20:
         return
     if "$ref" in node:
@@ -157,7 +183,9 @@ def parse_export(raw: bytes, name: str = "the file") -> ExportFile:
             "can hold: damaged, or not a JSON export"
         ) from None
     except ValueError:  # Python's limit on digits in one integer (4,300)
-        raise ExportError(f"cannot import {name}: it holds a number too long to read: damaged, or not a JSON export") from None
+        raise ExportError(
+            f"cannot import {name}: it holds a number too long to read: damaged, or not a JSON export"
+        ) from None
     except RecursionError:
         raise ExportError(f"cannot import {name}: not an ldn-tui export (nested too deeply)") from None
     del text
@@ -212,7 +240,7 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _semantic_problem(data: dict) -> str | None:
+def _semantic_problem(data: dict[str, Any]) -> str | None:
     """What the schema cannot say: times must parse (and mean a real moment
     in UTC), text must be real Unicode, the app state must be storable.
 
@@ -225,7 +253,7 @@ def _semantic_problem(data: dict) -> str | None:
                 try:
                     stamp = datetime.fromisoformat(record[name])
                     if stamp.tzinfo is not None:
-                        stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None)
+                        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
                 except ValueError:
                     return f"{kind}[{index}].{name} is not a date and time ({one_line(record[name], 64)!r})"
                 except OverflowError:
@@ -248,7 +276,7 @@ def _semantic_problem(data: dict) -> str | None:
     return None
 
 
-def _long_note(data: dict) -> str | None:
+def _long_note(data: dict[str, Any]) -> str | None:
     """The first note longer than a note may hold, named by its id (F9).
 
     The whole import is refused, as for any other problem: a store that
@@ -265,7 +293,7 @@ def _long_note(data: dict) -> str | None:
     return None
 
 
-def _surrogate_place(data: dict) -> str:
+def _surrogate_place(data: dict[str, Any]) -> str:
     """Which record holds a lone surrogate (the export is known to hold one)."""
     for kind in ("notes", "bookmarks"):
         for index, record in enumerate(data[kind]):
@@ -379,9 +407,7 @@ class ImportReport:
         out = []
         for outcome, counts in self.counts.items():
             parts = [
-                f"{counts[kind]} {one if counts[kind] == 1 else many}"
-                for kind, one, many in _KINDS
-                if kind != "state"
+                f"{counts[kind]} {one if counts[kind] == 1 else many}" for kind, one, many in _KINDS if kind != "state"
             ]
             if counts["state"]:
                 parts.append("the app state")

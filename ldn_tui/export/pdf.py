@@ -41,8 +41,7 @@ from ldn_tui.textsafe import visible
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-    from ldn_tui.content import Library
-    from ldn_tui.content import Reference
+    from ldn_tui.content import Library, Reference
     from ldn_tui.notes import Note
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -81,10 +80,40 @@ def _line(size: float) -> float:
 # Reader text, printed literally
 # --------------------------------------------------------------------------
 
-_C0_NAMES = (
-    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 "
-    "NAK SYN ETB CAN EM SUB ESC FS GS RS US"
-).split()
+_C0_NAMES = [
+    "NUL",
+    "SOH",
+    "STX",
+    "ETX",
+    "EOT",
+    "ENQ",
+    "ACK",
+    "BEL",
+    "BS",
+    "HT",
+    "LF",
+    "VT",
+    "FF",
+    "CR",
+    "SO",
+    "SI",
+    "DLE",
+    "DC1",
+    "DC2",
+    "DC3",
+    "DC4",
+    "NAK",
+    "SYN",
+    "ETB",
+    "CAN",
+    "EM",
+    "SUB",
+    "ESC",
+    "FS",
+    "GS",
+    "RS",
+    "US",
+]
 #: textsafe's control pictures (␛) -> names (⟨ESC⟩): DejaVu Sans has no
 #: glyphs for the Control Pictures block, and a name reads better in print.
 _PICTURES = {0x2400 + code: f"⟨{name}⟩" for code, name in enumerate(_C0_NAMES)}
@@ -119,7 +148,9 @@ def printable(text: str) -> str:
         if ch != "\n" and ord(ch) not in cmap and unicodedata.category(ch) != "Mn"
     }
     # Combining marks the font lacks are dropped by fpdf2 silently; show them too.
-    missing.update({ch: f"⟨U+{ord(ch):04X}⟩" for ch in set(out) if unicodedata.category(ch) == "Mn" and ord(ch) not in cmap})
+    missing.update(
+        {ch: f"⟨U+{ord(ch):04X}⟩" for ch in set(out) if unicodedata.category(ch) == "Mn" and ord(ch) not in cmap}
+    )
     if missing:
         out = out.translate({ord(ch): name for ch, name in missing.items()})
     return out
@@ -282,8 +313,15 @@ class _Writer:
             pdf.text(x + pad, pdf.y + 0.5 * height + 0.3 * pdf.font_size, line)
         pdf.y += height
 
-    def text(self, text: str, size: float = BODY, bold: bool = False, indent: float = 0,
-             fill: bool = False, color: tuple[int, int, int] | None = None) -> None:
+    def text(
+        self,
+        text: str,
+        size: float = BODY,
+        bold: bool = False,
+        indent: float = 0,
+        fill: bool = False,
+        color: tuple[int, int, int] | None = None,
+    ) -> None:
         """A paragraph of (already printable) text, wrapped to the margins.
 
         ``fill`` sets it apart in a shaded box (the reader's notes).
@@ -417,7 +455,8 @@ def render_pdf(outline: Outline, library: Library, exported_at: datetime, paper:
             w.text(
                 f"… {left_out:,} more characters are not printed here. "
                 "The Markdown and JSON exports hold the whole note.",
-                size=SMALL, bold=True,
+                size=SMALL,
+                bold=True,
             )
 
     # -- 2. bookmarked headings by pane, reading order ---------------------------

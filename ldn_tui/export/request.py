@@ -25,10 +25,11 @@ No Textual imports here (a test checks it in a subprocess).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ldn_tui.export.files import (  # noqa: F401 - re-exported
     DestinationExists,
@@ -38,7 +39,6 @@ from ldn_tui.export.files import (  # noqa: F401 - re-exported
     write_file_atomic,
 )
 from ldn_tui.export.formats import render_csv, render_html, render_json, render_markdown
-from ldn_tui.outline import build_outline
 from ldn_tui.export.importer import (  # noqa: F401 - re-exported
     MAX_IMPORT_BYTES,
     SUPPORTED_KEYWORDS,
@@ -52,11 +52,12 @@ from ldn_tui.export.importer import (  # noqa: F401 - re-exported
     schema_errors,
 )
 from ldn_tui.notes import AppState, Bookmark, Note
+from ldn_tui.outline import build_outline
 from ldn_tui.textsafe import one_line
 
 if TYPE_CHECKING:
-    from ldn_tui.outline import Outline
     from ldn_tui.content import Library
+    from ldn_tui.outline import Outline
 
 from ldn_tui.export.options import FORMATS, PAPERS, SCOPES, STDOUT  # noqa: E402,F401 - re-exported
 

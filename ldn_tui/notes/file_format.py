@@ -198,9 +198,7 @@ def _check_records(name: str, table: dict[str, Any], fields: tuple[str, ...], pr
     if _records_ok(table, fields):
         return table
     good = {
-        k: d
-        for k, d in table.items()
-        if type(d) is dict and _key_ok(k) and all(type(d.get(f)) is str for f in fields)
+        k: d for k, d in table.items() if type(d) is dict and _key_ok(k) and all(type(d.get(f)) is str for f in fields)
     }
     if len(good) == len(table):
         return table

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import copy
 from dataclasses import asdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from ldn_tui.notes.models import AppState, Bookmark, Note
 from ldn_tui.notes.file_format import (
     NOTE_FIELDS,
     STATE_TYPES,
@@ -26,6 +25,7 @@ from ldn_tui.notes.file_format import (
     shown_key,
     value_problem,
 )
+from ldn_tui.notes.models import AppState, Bookmark, Note
 
 BOOKMARKS, NOTES, STATE = "bookmarks", "notes", "state"
 
@@ -65,19 +65,19 @@ class NoteTooLong(StoreError, ValueError):
 
 def now_utc() -> str:
     """The current time as ISO-8601 UTC with microseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _parse_time(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 #: The range of times the store writes and an import accepts (UTC): a day
 #: inside what a datetime can hold, so every stored time can be shown in any
 #: time zone (up to 14 hours from UTC) and read back from a backup (F7).
-EARLIEST = datetime(1, 1, 2, tzinfo=timezone.utc)
-LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=timezone.utc)
+EARLIEST = datetime(1, 1, 2, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, 23, 59, 59, 999999, tzinfo=UTC)
 
 
 def _later_than(previous: str) -> str:
@@ -87,11 +87,11 @@ def _later_than(previous: str) -> str:
     such a time) is stamped :data:`LATEST` again when edited, so it can
     still be edited and backed up (F7).
     """
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     try:
         prev = _parse_time(previous)
         if now <= prev:
-            now = min(prev.astimezone(timezone.utc) + timedelta(microseconds=1), LATEST)
+            now = min(prev.astimezone(UTC) + timedelta(microseconds=1), LATEST)
     except ValueError:
         pass
     except OverflowError:  # 9999-12-31T23:59:59.999999, or past it once made UTC
@@ -128,18 +128,18 @@ def check_text(value: object, what: str) -> str:
     return value
 
 
-def _bookmark(doc: dict) -> Bookmark:
+def _bookmark(doc: dict[str, Any]) -> Bookmark:
     return Bookmark(doc["pane_id"], doc["slug"], doc["heading"], doc["created"])
 
 
-def _note(doc: dict) -> Note:
+def _note(doc: dict[str, Any]) -> Note:
     return Note(
         doc["id"], doc["pane_id"], doc["slug"], doc["heading"],
         doc["text"], doc["created"], doc["updated"],
     )  # fmt: skip
 
 
-def _state(doc: dict) -> AppState:
+def _state(doc: dict[str, Any]) -> AppState:
     known = {k: doc[k] for k in STATE_TYPES if k in doc}
     if "scroll_y" in known:
         known["scroll_y"] = clamp_scroll(known["scroll_y"])
@@ -196,7 +196,7 @@ class MergeResult(NamedTuple):
     bookmarks: list[str]
 
 
-def _imported_note_doc(note: Note) -> dict:
+def _imported_note_doc(note: Note) -> dict[str, Any]:
     """The document for an imported ``note``, after the checks an import makes.
 
     Raises:
@@ -212,7 +212,7 @@ def _imported_note_doc(note: Note) -> dict:
     return asdict(note)
 
 
-def _bookmark_doc(pane_id: str, slug: str, heading: str, created: str) -> dict:
+def _bookmark_doc(pane_id: str, slug: str, heading: str, created: str) -> dict[str, Any]:
     return {
         "pane_id": check_text(pane_id, "pane id"),
         "slug": check_text(slug, "heading slug"),
@@ -221,12 +221,15 @@ def _bookmark_doc(pane_id: str, slug: str, heading: str, created: str) -> dict:
     }
 
 
-def _imported_bookmark_doc(b: Bookmark) -> dict:
+def _imported_bookmark_doc(b: Bookmark) -> dict[str, Any]:
     """The document for an imported bookmark, after the checks an import makes."""
     created = check_text(b.created, "created time")
     return _bookmark_doc(b.pane_id, b.slug, b.heading, created)
 
-def _merge_note_docs(raw: dict, incoming: list[tuple[Note, dict]]) -> tuple[list[str], dict | None]:
+
+def _merge_note_docs(
+    raw: dict[str, Any], incoming: list[tuple[Note, dict[str, Any]]]
+) -> tuple[list[str], dict[str, Any] | None]:
     """Merge notes into the notes table ``raw`` as :meth:`Store.merge_note` would.
 
     Returns the outcomes and the new table, or None when nothing changed.
@@ -260,7 +263,9 @@ def _merge_note_docs(raw: dict, incoming: list[tuple[Note, dict]]) -> tuple[list
     return outcomes, table if changed else None
 
 
-def _merge_bookmark_docs(raw: dict, incoming: list[dict]) -> tuple[list[str], dict | None]:
+def _merge_bookmark_docs(
+    raw: dict[str, Any], incoming: list[dict[str, Any]]
+) -> tuple[list[str], dict[str, Any] | None]:
     """Merge bookmarks into ``raw`` as :meth:`Store.merge_bookmark` would (see above)."""
     table = {str(int(k)): d for k, d in raw.items()}
     marked = {(d["pane_id"], d["slug"]) for d in table.values()}

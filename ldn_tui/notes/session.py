@@ -24,8 +24,9 @@ from typing import Any, Self
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from ldn_tui.fsutil import write_atomic
-from ldn_tui.fsutil import FILE_MODE, TEMP_SUFFIX
+from ldn_tui.fsutil import FILE_MODE, TEMP_SUFFIX, write_atomic
+from ldn_tui.notes.file_format import DB_NAME, SCHEMA_VERSION, DamagedFile, LoadInfo, empty_tables, load_tables
+from ldn_tui.notes.records import BOOKMARKS, NOTES, StoreBusy, StoreError, StoreReadOnly
 from ldn_tui.notes.storage import (
     DIR_MODE,
     AtomicJSONStorage,
@@ -33,8 +34,6 @@ from ldn_tui.notes.storage import (
     LockTimeout,
     temp_prefix,
 )
-from ldn_tui.notes.file_format import DB_NAME, SCHEMA_VERSION, DamagedFile, LoadInfo, empty_tables, load_tables
-from ldn_tui.notes.records import BOOKMARKS, NOTES, StoreBusy, StoreError, StoreReadOnly
 
 LOCK_NAME = "ldn-tui.lock"
 #: seconds to wait for another ldn-tui holding the lock before giving up
@@ -90,7 +89,7 @@ class StoreSession:
         store = cls(Path(data_dir), None if shown_as is None else Path(shown_as))
         try:
             store._open()
-        except Exception as exc:  # last line of defence: a warning, not a traceback
+        except Exception as exc:  # noqa: BLE001 - last line of defence: a warning, not a traceback
             store._storage.pin(empty_tables())
             store._set_read_only(
                 f"your notes could not be opened ({_why(exc)})",
@@ -375,8 +374,7 @@ class StoreSession:
         except (OSError, DamagedFile) as exc:
             if write:
                 raise StoreError(
-                    f"Your change could not be saved ({_why(exc)}: {self._shown(self.path)}). "
-                    "Nothing was changed."
+                    f"Your change could not be saved ({_why(exc)}: {self._shown(self.path)}). Nothing was changed."
                 ) from exc
             raise StoreError(f"Your notes file could not be read ({_why(exc)}: {self._shown(self.path)}).") from exc
 
@@ -440,10 +438,7 @@ class StoreSession:
             )
             return
         started = f"a new notes file was started with {readable}" if readable else "a new empty notes file was started"
-        self._warn(
-            f"Your notes file was damaged and could not be read ({detail}). "
-            f"It was kept as {backup}; {started}."
-        )
+        self._warn(f"Your notes file was damaged and could not be read ({detail}). It was kept as {backup}; {started}.")
 
     def _backup(self, raw: bytes, kind: str) -> Path:
         """Write ``raw`` to a new, unique, private ``ldn-tui.json.<kind>-<time>``."""

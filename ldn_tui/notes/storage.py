@@ -51,7 +51,7 @@ except ImportError:  # not POSIX (Windows): one clear line, see ldn_tui.posix
 
     raise NotPosix() from None
 
-from ldn_tui.fsutil import FILE_MODE, TEMP_SUFFIX, write_atomic
+from ldn_tui.fsutil import FILE_MODE, write_atomic
 from ldn_tui.notes.file_format import DamagedFile
 
 DIR_MODE = 0o700
@@ -102,7 +102,7 @@ class InterProcessLock:
                 return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise LockTimeout(errno.EWOULDBLOCK, "another ldn-tui kept it locked", str(self.path))
+                    raise LockTimeout(errno.EWOULDBLOCK, "another ldn-tui kept it locked", str(self.path)) from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.02)
 

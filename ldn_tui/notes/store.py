@@ -40,9 +40,9 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any, Literal
 
+from ldn_tui.notes.file_format import DB_NAME, EXTRA_MAX_KEYS, MIGRATIONS, SCHEMA_VERSION, STATE_TYPES
 from ldn_tui.notes.models import AppState, Bookmark, Note
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, too_long
-from ldn_tui.notes.file_format import EXTRA_MAX_KEYS, MIGRATIONS, SCHEMA_VERSION, STATE_TYPES
 from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-exported
     BOOKMARKS,
     NOTES,
@@ -70,7 +70,7 @@ from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-expor
     find_orphans,
     now_utc,
 )
-from ldn_tui.notes.session import DB_NAME, LOCK_NAME, LOCK_TIMEOUT, StoreSession  # noqa: F401 - re-exported
+from ldn_tui.notes.session import LOCK_NAME, LOCK_TIMEOUT, StoreSession  # noqa: F401 - re-exported
 
 #: What :meth:`Store.save_edit` did (see there).
 SaveOutcome = Literal["added", "updated", "unchanged", "conflict", "recreated"]
@@ -134,10 +134,12 @@ class Store(StoreSession):
     """
 
     def _all_bookmarks(self) -> tuple[Bookmark, ...]:
-        return self._cached(BOOKMARKS, lambda: tuple(map(_bookmark, self._raw_docs(BOOKMARKS))))
+        marks: tuple[Bookmark, ...] = self._cached(BOOKMARKS, lambda: tuple(map(_bookmark, self._raw_docs(BOOKMARKS))))
+        return marks
 
     def _all_notes(self) -> tuple[Note, ...]:
-        return self._cached(NOTES, lambda: tuple(map(_note, self._raw_docs(NOTES))))
+        notes: tuple[Note, ...] = self._cached(NOTES, lambda: tuple(map(_note, self._raw_docs(NOTES))))
+        return notes
 
     def _state(self) -> AppState:
         # not cached: ``extra`` is a mutable dict, so every caller gets a copy

@@ -14,11 +14,11 @@ No Textual imports here.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ldn_tui.content import Block
-
 from ldn_tui.notes import Bookmark, Note
 from ldn_tui.search.text import WORD_RE, _deletions, _within_one, fold, stem, words
 
@@ -218,8 +218,6 @@ def _block_texts(block: Block) -> list[str]:
 
 
 def _user_entries(notes: Iterable[Note], bookmarks: Iterable[Bookmark]) -> list[_Entry]:
-    entries = [
-        _Entry("note", n.pane_id, n.slug, n.heading, _line(n.text), 0, 0, n.id) for n in notes if n.text.strip()
-    ]
+    entries = [_Entry("note", n.pane_id, n.slug, n.heading, _line(n.text), 0, 0, n.id) for n in notes if n.text.strip()]
     entries += [_Entry("bookmark", b.pane_id, b.slug, b.heading, _line(b.heading), 0) for b in bookmarks]
     return entries

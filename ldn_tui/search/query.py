@@ -40,8 +40,9 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from ldn_tui.notes import Bookmark, Note
 from ldn_tui.search.index import _content_entries, _Part, _user_entries
@@ -67,8 +68,42 @@ SNIPPET_WIDTH = 80
 _COVER, _TITLE, _AS_TYPED = 1e8, 1e7, 1e4
 MAX_QUERY_WORDS = 32
 STOPWORDS = frozenset(
-    "a an and are as at be by do does for from how i in is it its me my of on or "
-    "the that this to was what when which who why with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "that",
+        "this",
+        "to",
+        "was",
+        "what",
+        "when",
+        "which",
+        "who",
+        "why",
+        "with",
+    ]
 )
 
 

@@ -13,10 +13,9 @@ No Textual imports here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 #: A word: letters/digits (accented too, even when decomposed), and decimal

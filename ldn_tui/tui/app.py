@@ -9,9 +9,9 @@ message (``ReaderScreen.Ready``/``Moved``/``PanesReady``) that the app handles.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from textual import work
@@ -154,7 +154,7 @@ class LdnApp(App[int]):
         its cost is not on the way to the reader's first sight of the pane.
         """
         if self._cached_documents is None:
-            from ldn_tui.content import load_document_cache, save_document_cache
+            from ldn_tui.content import load_document_cache
 
             self._cached_documents = load_document_cache(self.library, self.data_dir)
         saved = self._saved
@@ -346,7 +346,9 @@ class LdnApp(App[int]):
         from ldn_tui.tui.themes import label, next_theme
 
         self.theme = next_theme(self.theme)
-        self.notify(f"Theme: {label(self.theme)} (T for the next; ctrl+p, Change theme, for all)", timeout=4, markup=False)
+        self.notify(
+            f"Theme: {label(self.theme)} (T for the next; ctrl+p, Change theme, for all)", timeout=4, markup=False
+        )
 
     def action_next_line_width(self) -> None:
         """``w``: the next line width (60, 76, 90 characters, no limit)."""
@@ -366,8 +368,8 @@ class LdnApp(App[int]):
     def _apply_keymap(self) -> list[str]:
         """Remap keys from ``[keymap]`` in the config file (see
         :mod:`ldn_tui.tui.keymap`); return the problems found, never raise."""
-        from ldn_tui.tui.keymap import load_keymap
         from ldn_tui.paths import config_file
+        from ldn_tui.tui.keymap import load_keymap
 
         try:
             keymap, problems = load_keymap(config_file(), binding_ids())
@@ -436,7 +438,10 @@ class LdnApp(App[int]):
         return [
             ("Panes and places", [b for b in reader if b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
             ("Reading", [_remapped(b, keymap) for b in DocumentView.BINDINGS if isinstance(b, Binding)]),
-            ("Find, bookmarks, notes", [b for b in reader if not b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
+            (
+                "Find, bookmarks, notes",
+                [b for b in reader if not b.action.startswith(("pane", "back", "forward", "toggle_toc"))],
+            ),
             ("Note editor", [b for b in NoteEditor.BINDINGS if isinstance(b, Binding)]),
             ("Bookmarks and notes screen (m)", [b for b in NotesScreen.BINDINGS if isinstance(b, Binding)]),
             ("App", [_remapped(b, keymap) for b in self.BINDINGS if isinstance(b, Binding)]),
@@ -475,7 +480,12 @@ class LdnApp(App[int]):
             ("Table of contents", "Show or hide this pane's headings (key t)", "toggle_toc", reader),
             ("Find in pane", "Find text in the current pane (key /)", "find", reader),
             ("Search everything", "Search all panes, glossary, references and your notes (key s)", "search", self),
-            ("Bookmark this heading", "Add or remove a bookmark on the heading you are reading (key b)", "bookmark", reader),
+            (
+                "Bookmark this heading",
+                "Add or remove a bookmark on the heading you are reading (key b)",
+                "bookmark",
+                reader,
+            ),
             ("Write a note", "Write a note on the heading you are reading (key n)", "note", reader),
             ("Bookmarks and notes", "List, filter, open, edit and delete them (key m)", "notes_screen", self),
             ("Notes panel", "Show or hide this pane's notes beside it (key p)", "toggle_notes_panel", reader),
@@ -496,8 +506,14 @@ class LdnApp(App[int]):
                 yield SystemCommand(title, help_text, partial(target.run_action, action))  # type: ignore[attr-defined]
         for width in (*LINE_WIDTHS, None):
             said = f"{width} characters" if width else "no limit"
-            yield SystemCommand(f"Line width: {said}", "How wide the reading column may be (key w steps through them)", partial(self.set_line_width, width))
-        yield SystemCommand("Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme)
+            yield SystemCommand(
+                f"Line width: {said}",
+                "How wide the reading column may be (key w steps through them)",
+                partial(self.set_line_width, width),
+            )
+        yield SystemCommand(
+            "Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme
+        )
         yield SystemCommand("Quit", "Leave the app; your place is kept (key q)", self.action_quit)
 
     # -- stored data (the notebook writes; the app shows what changed) -------------
@@ -584,7 +600,9 @@ class LdnApp(App[int]):
                 from ldn_tui.tui.web_export import deliver_export
 
                 name = deliver_export(self, request, self.library, bookmarks, notes, state)
-                self.call_from_thread(self.notify, f"Sent {name} to your browser's downloads.", title="Export", markup=False)
+                self.call_from_thread(
+                    self.notify, f"Sent {name} to your browser's downloads.", title="Export", markup=False
+                )
                 return
             path = write_export(request, self.library, bookmarks, notes, state)
         except DestinationExists as error:
@@ -594,19 +612,32 @@ class LdnApp(App[int]):
             from ldn_tui.tui.screens.palette import safe_line
 
             message = safe_line(
-                str(error).replace("or try --scope notes or all", "or choose “Notes” or “Everything” under What to export"),
+                str(error).replace(
+                    "or try --scope notes or all", "or choose “Notes” or “Everything” under What to export"
+                ),
                 None,
             )
-            self.call_from_thread(self.notify, message, title="Not exported", severity="error", timeout=10, markup=False)
+            self.call_from_thread(
+                self.notify, message, title="Not exported", severity="error", timeout=10, markup=False
+            )
             return
         except Exception as error:  # noqa: BLE001 - a store error: say it, keep going
             from ldn_tui.tui.screens.palette import safe_line
 
-            self.call_from_thread(self.notify, safe_line(str(error), None), title="Not exported", severity="error", timeout=10, markup=False)
+            self.call_from_thread(
+                self.notify,
+                safe_line(str(error), None),
+                title="Not exported",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
         from ldn_tui.tui.screens.palette import safe_line
 
-        self.call_from_thread(self.notify, f"Exported to {safe_line(str(path), None)}", title="Export written", timeout=15, markup=False)
+        self.call_from_thread(
+            self.notify, f"Exported to {safe_line(str(path), None)}", title="Export written", timeout=15, markup=False
+        )
 
     def _ask_overwrite(self, request, error) -> None:
         from dataclasses import replace
@@ -622,7 +653,9 @@ class LdnApp(App[int]):
 
                 self.push_screen(ExportDialog.again(request), self._export_chosen)
 
-        self.push_screen(ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer)
+        self.push_screen(
+            ConfirmDialog(f"{error.path} already exists. Replace it?", yes="Replace", no="Keep it"), answer
+        )
 
 
 def binding_ids() -> set[str]:

@@ -18,14 +18,13 @@ parser keeps pastes whole.
 
 from __future__ import annotations
 
-from typing import Any
-
 import os
 import selectors
 import signal
 import time
 from codecs import getincrementaldecoder
 from collections.abc import Iterable
+from typing import Any
 
 from textual import events
 from textual._parser import ParseError

@@ -54,10 +54,20 @@ class Installed:
 
     def cli(self, *args: str, data_dir: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         """Run the installed ``ldn-tui`` without a terminal (export, import)."""
-        env = {"PATH": "/usr/bin:/bin", "LDN_TUI_DATA_DIR": str(data_dir), "HOME": str(data_dir.parent), "LANG": "C.UTF-8"}
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "LDN_TUI_DATA_DIR": str(data_dir),
+            "HOME": str(data_dir.parent),
+            "LANG": "C.UTF-8",
+        }
         return subprocess.run(
-            [str(self.exe), *args], capture_output=True, text=True, timeout=timeout, env=env,
-            cwd=data_dir.parent, stdin=subprocess.DEVNULL,
+            [str(self.exe), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=data_dir.parent,
+            stdin=subprocess.DEVNULL,
         )
 
     def notes(self, data_dir: Path) -> list[dict]:
@@ -104,8 +114,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     started = time.monotonic()
     root = tmp_path_factory.mktemp("e2e-install")
     wheelhouse = root / "wheelhouse"
-    _run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "--no-index",
-          "--disable-pip-version-check", "-q", "-w", str(wheelhouse)], cwd=root)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO),
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--disable-pip-version-check",
+            "-q",
+            "-w",
+            str(wheelhouse),
+        ],
+        cwd=root,
+    )
     wheels = list(wheelhouse.glob("ldn_tui-*.whl"))
     assert len(wheels) == 1, wheels
     venv = root / "venv"
@@ -122,7 +147,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     assert Path(where).is_relative_to(venv), where
     print(f"\ne2e: wheel built and installed in {time.monotonic() - started:.1f}s ({venv})")
     return Installed(
-        venv, exe, python, tuple(facts["themes"]), tuple(facts["commands"]),
+        venv,
+        exe,
+        python,
+        tuple(facts["themes"]),
+        tuple(facts["commands"]),
         tuple((p[0], p[1]) for p in facts["panes"]),
     )
 
@@ -145,8 +174,12 @@ def terminal(installed: Installed, tmp_path: Path) -> Iterator[Callable[..., Ter
     made: list[Terminal] = []
     counter = iter(range(1000))
 
-    def start(size: tuple[int, int] = (100, 30), env: dict[str, str] | None = None,
-              data_dir: Path | None = None, args: tuple[str, ...] = ()) -> Terminal:
+    def start(
+        size: tuple[int, int] = (100, 30),
+        env: dict[str, str] | None = None,
+        data_dir: Path | None = None,
+        args: tuple[str, ...] = (),
+    ) -> Terminal:
         data = data_dir or tmp_path / f"data-{next(counter)}"
         term = Terminal([str(installed.exe), *args], data, size, env, home=tmp_path / "home")
         made.append(term)

@@ -36,7 +36,7 @@ def open_editor(term: Terminal) -> str:
     term.keys("n")
     screen = term.wait_for(EDITOR, what="the note editor")
     line = next(line for line in screen.lines if EDITOR in line)
-    return re.split(r"\s*[│┃▏▕]", line[line.index(EDITOR):])[0]
+    return re.split(r"\s*[│┃▏▕]", line[line.index(EDITOR) :])[0]
 
 
 def close_editor(term: Terminal) -> bool:
@@ -154,7 +154,9 @@ def test_a_draft_survives_the_terminal_closing(installed: Installed, terminal, t
         # Not on screen: kept as a note is not lost either.
         again.close()
         stored = [n["text"] for n in installed.notes(data)]
-        assert draft in stored, f"the draft was lost after {how}: not shown on the next start, not stored ({stored!r})\n{error}"
+        assert draft in stored, (
+            f"the draft was lost after {how}: not shown on the next start, not stored ({stored!r})\n{error}"
+        )
 
 
 def test_delete_prompts_keep_the_note_on_enter(installed: Installed, terminal, tmp_path):
@@ -258,7 +260,9 @@ def test_markup_and_terminal_escapes_are_shown_and_stored_literally(installed: I
     assert "[bold]B[/]" in screen.text, screen.text
     term.check_alive()
 
-    assert term.pane_title() == title_before, f"an escape in the note changed the terminal title to {term.pane_title()!r}"
+    assert term.pane_title() == title_before, (
+        f"an escape in the note changed the terminal title to {term.pane_title()!r}"
+    )
     buffers = term.tmux_cmd("list-buffers", "-F", "#{buffer_name}: #{buffer_sample}", check=False).stdout.strip()
     assert not buffers, f"an escape in the note wrote to the clipboard: {buffers}"
     quit_app(term)

@@ -11,15 +11,27 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from e2e.conftest import Installed, write_state
 from e2e.tmux_driver import Terminal, view_title
 
 #: Words a reader might type; several of them crashed the palette (C1, W9).
 FREE_WORDS = (
-    "do", "dose", "dosing", "export", "notes", "glossary", "side effects", "fibro",
-    "theme", "Change theme", "quit", "bookmark", "not", "help", "studies", "Keys",
+    "do",
+    "dose",
+    "dosing",
+    "export",
+    "notes",
+    "glossary",
+    "side effects",
+    "fibro",
+    "theme",
+    "Change theme",
+    "quit",
+    "bookmark",
+    "not",
+    "help",
+    "studies",
+    "Keys",
 )
 #: The palette's search icon (Textual's ``CommandPalette``): it is open.
 PALETTE = "🔎"
@@ -64,7 +76,7 @@ def test_palette_survives_every_title_and_word_typed_one_key_at_a_time(installed
         close_palette(term, word)
 
     # enter on the safe commands: each opens what it names.
-    for pane_id, title in reversed(installed.panes):
+    for _pane_id, title in reversed(installed.panes):
         open_palette(term)
         type_slowly(term, f"Go to: {title}")
         term.wait_settled(quiet=0.2, timeout=3)

@@ -26,9 +26,9 @@ from pathlib import Path
 from textual import events
 from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
 
-from ldn_tui.tui.app import create_app
 from ldn_tui.content.library import load_library
 from ldn_tui.paths import bundled_content_dir
+from ldn_tui.tui.app import create_app
 
 SEED = int(os.environ.get("LDN_E2E_SEED", "20261202"))
 KEYS = 2000
@@ -41,11 +41,51 @@ HOME_EVERY = 60
 #: Left out: q / ctrl+q / ctrl+c, which end the app (quitting is tested
 #: elsewhere); the run would stop at the first one.
 BOUND = [
-    *"123456789", "t", "left_square_bracket", "right_square_bracket", "alt+left", "alt+right",
-    "slash", "s", "b", "n", "N", "m", "p", "e", "escape", "question_mark", "f1", "ctrl+p",
-    "j", "k", "space", "shift+space", "g", "G", "full_stop", "comma", "tab", "shift+tab", "enter",
-    "down", "up", "left", "right", "pagedown", "pageup", "home", "end", "shift+enter",
-    "ctrl+s", "ctrl+d", "d", "delete", "y", "o", "c",
+    *"123456789",
+    "t",
+    "left_square_bracket",
+    "right_square_bracket",
+    "alt+left",
+    "alt+right",
+    "slash",
+    "s",
+    "b",
+    "n",
+    "N",
+    "m",
+    "p",
+    "e",
+    "escape",
+    "question_mark",
+    "f1",
+    "ctrl+p",
+    "j",
+    "k",
+    "space",
+    "shift+space",
+    "g",
+    "G",
+    "full_stop",
+    "comma",
+    "tab",
+    "shift+tab",
+    "enter",
+    "down",
+    "up",
+    "left",
+    "right",
+    "pagedown",
+    "pageup",
+    "home",
+    "end",
+    "shift+enter",
+    "ctrl+s",
+    "ctrl+d",
+    "d",
+    "delete",
+    "y",
+    "o",
+    "c",
 ]
 TYPED = [*"abcdefghijklmnopqrstuvwxyz", "space", "backspace", "enter", "full_stop", "comma"]
 
@@ -121,8 +161,7 @@ async def test_seeded_random_keys_keep_the_app_alive_and_the_notes_exact(tmp_pat
                 # app the way a reader's quit does: a clean end of the run
                 break
             assert app.is_running and app._exception is None, (
-                f"key {i} ({key!r} on {top}, seed {SEED}) ended the app: {app._exception!r}\n"
-                f"last keys: {log[-30:]}"
+                f"key {i} ({key!r} on {top}, seed {SEED}) ended the app: {app._exception!r}\nlast keys: {log[-30:]}"
             )
             if key == "ctrl+s" and on_top(app) == "NoteEditor":
                 await pilot.pause()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from e2e.conftest import write_state
 from e2e.tmux_driver import AppDied, Screen, Terminal
 
 NOTICE = "Before you start"
@@ -36,18 +35,26 @@ DIALOGS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-@pytest.mark.parametrize("size,leave", zip(START_SIZES, ["q", "Escape", "q", "Escape"]), ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v)
+@pytest.mark.parametrize(
+    "size,leave",
+    zip(START_SIZES, ["q", "Escape", "q", "Escape"]),
+    ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else v,
+)
 def test_the_first_start_notice_fits_and_q_or_escape_leaves_it(terminal, size, leave):
     """The notice's button is on screen, and ``q`` (the footer says "q Quit")
     or ``escape`` leaves it: q by quitting or by closing the notice."""
     term: Terminal = terminal(size=size)
     term.wait_for(NOTICE, what="the first-start notice")
-    term.wait_for(NOTICE_BUTTON, timeout=5, what=f"the notice's button {NOTICE_BUTTON!r} on screen at {size[0]}x{size[1]}")
+    term.wait_for(
+        NOTICE_BUTTON, timeout=5, what=f"the notice's button {NOTICE_BUTTON!r} on screen at {size[0]}x{size[1]}"
+    )
     term.keys(leave)
     term.wait_for(lambda s: NOTICE not in s.text, alive=leave == "Escape", what=f"{leave} to leave the notice")
 
 
-def check_visible(term: Terminal, size: tuple[int, int], texts: tuple[str, ...], what: str, problems: list[str]) -> None:
+def check_visible(
+    term: Terminal, size: tuple[int, int], texts: tuple[str, ...], what: str, problems: list[str]
+) -> None:
     """Wait for ``texts`` on screen (from 40x12 up); a miss is noted in
     ``problems`` and the sweep goes on; a dead app fails at once."""
     width, height = size
@@ -57,7 +64,8 @@ def check_visible(term: Terminal, size: tuple[int, int], texts: tuple[str, ...],
         return
     try:
         term.wait_for(
-            lambda s: all(t in body(s) for t in texts), timeout=3,
+            lambda s: all(t in body(s) for t in texts),
+            timeout=3,
             what=f"{', '.join(map(repr, texts))} visible in {what} at {width}x{height}",
         )
     except AppDied:

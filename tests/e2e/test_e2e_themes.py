@@ -76,7 +76,7 @@ def low_contrast(screen: Screen, own_colours: bool) -> list[str]:
             if ratio >= MIN_CONTRAST:
                 continue
             key = f"{ratio:.2f}:1 fg={cell.fg} bg={cell.bg}"
-        word = screen.lines[y][max(0, x - 8):x + 12].strip()
+        word = screen.lines[y][max(0, x - 8) : x + 12].strip()
         count = bad.get(key, (word, 0))[1] + 1
         bad[key] = (bad.get(key, (word, 0))[0], count)
     return [f"{key} ({count} chars, e.g. {word!r})" for key, (word, count) in bad.items()]
@@ -132,6 +132,6 @@ def test_every_theme_paints_every_cell_with_readable_text(installed: Installed, 
         results = list(pool.map(lambda t: sweep(installed, terminal, tmp_path, t), themes))
     problems = [p for r in results for p in r]
     failed = sorted({p.split(" / ")[0].split(":")[0] for p in problems})
-    assert not problems, (
-        f"{len(failed)} of {len(themes)} themes fail ({', '.join(failed)}):\n" + "\n".join(problems[:80])
+    assert not problems, f"{len(failed)} of {len(themes)} themes fail ({', '.join(failed)}):\n" + "\n".join(
+        problems[:80]
     )

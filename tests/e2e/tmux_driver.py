@@ -35,8 +35,22 @@ RGB = tuple[int, int, int]
 #: The xterm 256-colour palette's first 16 entries (xterm's defaults): what a
 #: basic SGR colour (30-37, 90-97, ...) most likely shows as.
 _BASIC = [
-    (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
-    (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),
+    (0, 0, 0),
+    (205, 0, 0),
+    (0, 205, 0),
+    (205, 205, 0),
+    (0, 0, 238),
+    (205, 0, 205),
+    (0, 205, 205),
+    (229, 229, 229),
+    (127, 127, 127),
+    (255, 0, 0),
+    (0, 255, 0),
+    (255, 255, 0),
+    (92, 92, 255),
+    (255, 0, 255),
+    (0, 255, 255),
+    (255, 255, 255),
 ]
 
 
@@ -199,7 +213,7 @@ class Screen:
             if x >= 0:
                 # map the string index back to a cell index (wide chars add a "" cell)
                 col, seen = 0, 0
-                for col, ch in enumerate(chars):
+                for col, ch in enumerate(chars):  # noqa: B007 - col is read after the loop
                     if seen >= x:
                         break
                     seen += len(ch)
@@ -265,7 +279,11 @@ class Terminal:
         env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TMUX", "TMUX_PANE")}
         result = subprocess.run(
             [self.tmux, "-L", self.socket, "-f", "/dev/null", *args],
-            capture_output=True, text=True, timeout=timeout, env=env, errors="replace",
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            errors="replace",
         )
         if check and result.returncode != 0:
             raise AssertionError(f"tmux {' '.join(args)} failed: {result.stderr.strip()}")
@@ -274,22 +292,66 @@ class Terminal:
     def start(self) -> Terminal:
         self.home.mkdir(parents=True, exist_ok=True)
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        drop = ["COLUMNS", "LINES", "TMUX", "TMUX_PANE", "LDN_TUI_CONTENT", "PYTHONPATH", "PYTHONHOME",
-                "VIRTUAL_ENV", "NO_COLOR", "FORCE_COLOR", "TEXTUAL", "TEXTUAL_DRIVER", "TEXTUAL_COLOR_SYSTEM"]
+        drop = [
+            "COLUMNS",
+            "LINES",
+            "TMUX",
+            "TMUX_PANE",
+            "LDN_TUI_CONTENT",
+            "PYTHONPATH",
+            "PYTHONHOME",
+            "VIRTUAL_ENV",
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "TEXTUAL",
+            "TEXTUAL_DRIVER",
+            "TEXTUAL_COLOR_SYSTEM",
+        ]
         unset = [a for name in drop if name not in self.env for a in ("-u", name)]
         command = shlex.join(["env", *unset, *(f"{k}={v}" for k, v in self.env.items()), *self.argv])
         width, height = self.size
         # One client command: the options are in place before the program
         # starts, so even a crash in its first frame stays on screen.
         self.tmux_cmd(
-            "start-server", ";",
-            "set-option", "-g", "remain-on-exit", "on", ";",
-            "set-option", "-g", "history-limit", "5000", ";",
-            "set-option", "-g", "default-terminal", "xterm-256color", ";",
+            "start-server",
+            ";",
+            "set-option",
+            "-g",
+            "remain-on-exit",
+            "on",
+            ";",
+            "set-option",
+            "-g",
+            "history-limit",
+            "5000",
+            ";",
+            "set-option",
+            "-g",
+            "default-terminal",
+            "xterm-256color",
+            ";",
             # OSC 52 from the program lands in a tmux buffer: a test can see it.
-            "set-option", "-g", "set-clipboard", "on", ";",
-            "new-session", "-d", "-s", "app", "-x", str(width), "-y", str(height), "-c", str(self.home), command, ";",
-            "set-option", "-g", "window-size", "manual",
+            "set-option",
+            "-g",
+            "set-clipboard",
+            "on",
+            ";",
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            "-c",
+            str(self.home),
+            command,
+            ";",
+            "set-option",
+            "-g",
+            "window-size",
+            "manual",
         )
         self.started = True
         return self
@@ -349,8 +411,19 @@ class Terminal:
         """The screen now, with colours; one tmux call (``self.last_dead``
         tells whether the program had ended at that moment)."""
         result = self.tmux_cmd(
-            "display-message", "-p", "-t", "app", "#{pane_dead} #{pane_width} #{pane_height}", ";",
-            "capture-pane", "-p", "-e", "-N", "-t", "app", check=False,
+            "display-message",
+            "-p",
+            "-t",
+            "app",
+            "#{pane_dead} #{pane_width} #{pane_height}",
+            ";",
+            "capture-pane",
+            "-p",
+            "-e",
+            "-N",
+            "-t",
+            "app",
+            check=False,
         )
         head, _, raw = result.stdout.partition("\n")
         fields = head.split()
@@ -399,7 +472,9 @@ class Terminal:
             if alive and self.last_dead:
                 self.check_alive(f"while waiting for {what}")
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; the screen was:\n{screen.text}")
+                raise AssertionError(
+                    f"timed out after {timeout:.0f}s waiting for {what}; the screen was:\n{screen.text}"
+                )
             time.sleep(0.05)
             screen = self.capture()
 

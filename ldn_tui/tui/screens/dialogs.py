@@ -14,9 +14,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Label, Static
 
-from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
 from ldn_tui.tui.screens.palette import safe_line
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 NOTICE_TEXT = (
     "ldn-tui is for education only. It is not medical advice.\n\n"

@@ -11,7 +11,7 @@ reader discards it. A draft whose text is already the note's stored text
 
 from __future__ import annotations
 
-from typing import Any, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,8 +21,8 @@ from textual.widgets import Button, Label, Static
 
 from ldn_tui.notes import Draft, DraftError, left_behind_drafts, remove_draft
 from ldn_tui.textsafe import one_line, visible
-from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -126,14 +126,19 @@ def _chosen(app: App, notebook: Notebook, draft: Draft, choice: str | None, skip
         app.push_screen(editor, lambda _: offer_drafts(app, notebook, skip))
         return
     if choice == "save":
-        saved = notebook.save_edit(draft.pane_id, draft.slug, draft.heading, draft.note_id, draft.text, draft.base_updated)
+        saved = notebook.save_edit(
+            draft.pane_id, draft.slug, draft.heading, draft.note_id, draft.text, draft.base_updated
+        )
         if saved is None:
             app.notify(f"The draft is kept in {one_line(str(draft.path), 200)}.", severity="warning", markup=False)
         else:
             _remove(app, draft)
-            copy = " as a separate copy (the note had changed or was deleted since)" if saved.outcome in ("conflict", "recreated") else ""
+            copy = (
+                " as a separate copy (the note had changed or was deleted since)"
+                if saved.outcome in ("conflict", "recreated")
+                else ""
+            )
             app.notify(f"Your unsaved note was saved{copy}.", title="Saved", timeout=6, markup=False)
-    elif choice == "discard":
-        if _remove(app, draft):
-            app.notify("The unsaved note was discarded.", timeout=4)
+    elif choice == "discard" and _remove(app, draft):
+        app.notify("The unsaved note was discarded.", timeout=4)
     offer_drafts(app, notebook, skip)

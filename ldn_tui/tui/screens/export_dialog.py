@@ -27,8 +27,8 @@ from textual.widgets import (
 )
 
 from ldn_tui.export import FORMATS, PAPERS, SCOPES, ExportRequest, default_filename
-from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 
 class ChoiceSet(RadioSet, inherit_bindings=False):
@@ -192,7 +192,9 @@ class ExportDialog(Modal[ExportRequest | None]):
         yield ChoiceSet(PAPERS, self.initial_paper, id="export-paper").add_class("-pdf-only")
         yield Checkbox(
             "For Microsoft Excel (adds a byte-order mark so accents show right)",
-            id="export-excel", classes="-csv-only", compact=True,
+            id="export-excel",
+            classes="-csv-only",
+            compact=True,
         )
         yield Label("What to export", classes="export-label")
         yield ChoiceSet(SCOPES, self.initial_scope, id="export-scope")

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
-from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 #: Keys handled by Textual itself that readers should know about.
 EXTRA_KEYS: list[tuple[str, list[tuple[str, str]]]] = [

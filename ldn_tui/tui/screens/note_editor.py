@@ -44,9 +44,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterable, Sequence
-
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Span, Text
 from textual import events, on
@@ -58,14 +57,21 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Button, Label, Static, TextArea
 
-from ldn_tui.notes import DRAFT_DELAY, Draft, DraftError, new_draft_path, remove_draft, write_draft
-from ldn_tui.notes import Note
+from ldn_tui.notes import (
+    DRAFT_DELAY,
+    MAX_NOTE_CHARS,
+    Draft,
+    DraftError,
+    Note,
+    new_draft_path,
+    remove_draft,
+    write_draft,
+)
 from ldn_tui.textsafe import one_line, visible
-from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.key_order import after_keys
 from ldn_tui.tui.screens.modal import Modal
-from ldn_tui.notes import MAX_NOTE_CHARS
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from ldn_tui.notebook import Notebook
@@ -112,7 +118,7 @@ class _Sections(Sequence[Text]):
     def __len__(self) -> int:
         return len(self._bounds) - 1
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
@@ -321,7 +327,7 @@ class NoteEditor(Modal[None]):
         self._keep_as_draft = False
         #: Where this editor's draft lives (see :mod:`ldn_tui.notes.drafts`).
         self._draft_file = draft.path if draft is not None else None
-        self._draft_timer = None
+        self._draft_timer: Any = None
         self._draft_warned = False
         self._area: SafeTextArea | None = None
         #: When the reader was last told the note is full (monotonic seconds).
@@ -499,13 +505,18 @@ class NoteEditor(Modal[None]):
             return True
         saved = self.notebook.save_edit(self.pane_id, self.slug, self.heading, self.note_id, text, self.base_updated)
         if saved is None:
-            self._status("Not saved. Your text is still here; try ctrl+s again, or select it and copy it (ctrl+c).", "-error")
+            self._status(
+                "Not saved. Your text is still here; try ctrl+s again, or select it and copy it (ctrl+c).", "-error"
+            )
             self._keep_draft()
             return False
         note, outcome = saved.note, saved.outcome
         self._saved(note, text)
         if outcome == "conflict":
-            self._status("Saved as a new note marked “conflict copy”: another window changed this note meanwhile. Both are kept.", "-saved")
+            self._status(
+                "Saved as a new note marked “conflict copy”: another window changed this note meanwhile. Both are kept.",
+                "-saved",
+            )
             self.notify("Another window changed this note, so yours was saved as a separate “conflict copy”. Both are kept.",
                         title="Saved as a copy", severity="warning", timeout=10, markup=False)  # fmt: skip
         elif outcome == "recreated":
@@ -596,7 +607,9 @@ class NoteEditor(Modal[None]):
                 self._forget_draft()
             return
         try:
-            saved = self.notebook.save_edit(self.pane_id, self.slug, self.heading, self.note_id, self.text, self.base_updated)
+            saved = self.notebook.save_edit(
+                self.pane_id, self.slug, self.heading, self.note_id, self.text, self.base_updated
+            )
         except Exception:  # noqa: BLE001 - shutting down: never turn a save into a crash
             saved = None
         if saved is not None:

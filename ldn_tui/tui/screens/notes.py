@@ -33,12 +33,11 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ldn_tui.notes import Bookmark, Note
+from ldn_tui.notes import Bookmark, Note, more_text, preview
 from ldn_tui.textsafe import one_line, visible
-from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.modal import Modal
-from ldn_tui.notes import more_text, preview
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from ldn_tui.notebook import Notebook
@@ -146,7 +145,7 @@ def entry_prompt(entry: Entry) -> Text:
 class FilterInput(Input):
     """The filter: pasted control characters are dropped, never drawn."""
 
-    async def _on_paste(self, event: events.Paste) -> None:
+    async def _on_paste(self, event: events.Paste) -> None:  # type: ignore[override]
         event.prevent_default()
         event.stop()
         lines = event.text.splitlines()
@@ -259,8 +258,16 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
             more = f"Show more ({shown - listed:,} not listed yet; or type words to narrow the list)"
             options += [None, Option(Text(more, style="bold"), id=MORE)]
         if not total:
-            options = [Option(Text("No bookmarks or notes yet. In a pane, press b to bookmark "
-                                   "the heading you are reading, or n to write a note.", style="italic"), disabled=True)]
+            options = [
+                Option(
+                    Text(
+                        "No bookmarks or notes yet. In a pane, press b to bookmark "
+                        "the heading you are reading, or n to write a note.",
+                        style="italic",
+                    ),
+                    disabled=True,
+                )
+            ]
         elif not shown:
             options = [Option(Text("Nothing matches the filter.", style="italic"), disabled=True)]
         listing.set_options(options)
@@ -409,7 +416,9 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
             question = f"Delete your note on “{heading}”? (u undoes it while this list is open.)"
             dialog = ConfirmDialog(question, yes="Delete note", no="Keep it", default="no")
         else:
-            dialog = ConfirmDialog(f"Remove the bookmark on “{heading}”?", yes="Remove bookmark", no="Keep it", default="no")
+            dialog = ConfirmDialog(
+                f"Remove the bookmark on “{heading}”?", yes="Remove bookmark", no="Keep it", default="no"
+            )
         self.app.push_screen(dialog, lambda yes: self._delete_answer(entry, yes))
 
     def _delete_answer(self, entry: Entry, yes: bool | None) -> None:

@@ -17,9 +17,8 @@ with its key, "Change theme" and "Quit"; none of Textual's generic
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Iterable
+from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -101,7 +100,13 @@ class ThemeCommands(Provider):
         for name in names:
             kind = "dark" if themes[name].dark else "light"
             title = THEME_LABELS.get(name, f"{name} ({kind})")
-            rows.append((safe_line(title), f"A {kind} theme" + (", made for ldn-tui (key T)" if name in THEME_LABELS else ""), partial(choose, name)))
+            rows.append(
+                (
+                    safe_line(title),
+                    f"A {kind} theme" + (", made for ldn-tui (key T)" if name in THEME_LABELS else ""),
+                    partial(choose, name),
+                )
+            )
         return rows
 
     async def discover(self) -> Hits:
@@ -114,4 +119,10 @@ class ThemeCommands(Provider):
             score, offsets = matcher.fuzzy_search.match(matcher.query, title)
             if score > 0:
                 ranges = [(offset, offset + 1) for offset in offsets if not title[offset].isspace()]
-                yield Hit(score, styled_ranges(title, ranges, matcher.match_style), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
+                yield Hit(
+                    score,
+                    styled_ranges(title, ranges, matcher.match_style),
+                    callback,
+                    text=title,
+                    help=Content(help_text),  # type: ignore[arg-type]  # Content passes through from_markup
+                )

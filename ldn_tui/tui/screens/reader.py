@@ -298,9 +298,9 @@ class ReaderScreen(Screen):
             return True if self.history.can_forward else None
         if action in ("close_find", "previous_match", "next_match"):
             # hidden (not just greyed) when no find is active
-            return True if self.view.find_query else False
+            return bool(self.view.find_query)
         if action == "note":
-            return False if self.view.find_query else True
+            return not self.view.find_query
         return True
 
     @on(PaneList.Chosen)
@@ -346,7 +346,9 @@ class ReaderScreen(Screen):
             scheme = href.split(":", 1)[0] if ":" in href else "//"
             # A link's parts are text, never markup (``[/x]`` would crash the toast)
             self.notify(
-                f"This app does not open {one_line(scheme, 40)}: links.", title="Link refused", severity="warning",
+                f"This app does not open {one_line(scheme, 40)}: links.",
+                title="Link refused",
+                severity="warning",
                 markup=False,
             )
             return
@@ -354,15 +356,21 @@ class ReaderScreen(Screen):
         if name:
             pane = self.library.pane_by_file(name)
             if pane is None:
-                self.notify(f"The link points at {one_line(name, 80)}, which is not in this content.",
-                            severity="error", markup=False)
+                self.notify(
+                    f"The link points at {one_line(name, 80)}, which is not in this content.",
+                    severity="error",
+                    markup=False,
+                )
                 return
             target = pane.id
         else:
             target = self.pane_id
         if anchor and self.library.document(target).heading(anchor) is None:
-            self.notify(f"The link points at a heading (#{one_line(anchor, 80)}) that is not there.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"The link points at a heading (#{one_line(anchor, 80)}) that is not there.",
+                severity="warning",
+                markup=False,
+            )
             anchor = ""
         self.show_pane(target, slug=anchor)
 

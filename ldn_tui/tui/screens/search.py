@@ -31,9 +31,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ldn_tui.search import SearchIndex, SearchResult, find_matches
-from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.screens.modal import Modal
 from ldn_tui.tui.screens.palette import plain, safe_line, styled_ranges
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 #: How each kind of result is labelled in a row.
 KIND_LABELS: dict[str, str] = {
@@ -230,9 +230,7 @@ class SearchScreen(Modal[SearchResult | None]):
         self.results = self.index.search(query, limit=LIMIT + 1) if query.strip() else []
         more = len(self.results) > LIMIT
         del self.results[LIMIT:]
-        results_list.set_options(
-            Option(results_list.row(result), id=str(n)) for n, result in enumerate(self.results)
-        )
+        results_list.set_options(Option(results_list.row(result), id=str(n)) for n, result in enumerate(self.results))
         if self.results:
             results_list.highlighted = 0
         no_results = bool(query.strip()) and not self.results

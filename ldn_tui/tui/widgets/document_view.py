@@ -9,8 +9,8 @@ The view posts messages; it never touches the store.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -204,9 +204,8 @@ class DocumentView(ScrollView, can_focus=True):
     def store_prerendered(self, key: tuple[str, int], rendered: Rendered) -> None:
         """Keep a rendering made by :meth:`prerender` for the pane's first visit
         (unless the theme changed while it was being made)."""
-        if rendered.styles is self._styles:
-            if key not in self._cache:
-                self._cache[key] = rendered
+        if rendered.styles is self._styles and key not in self._cache:
+            self._cache[key] = rendered
 
     @property
     def rendered(self) -> Rendered | None:

@@ -63,6 +63,7 @@ class FindBar(Horizontal):
 
     def set_value(self, query: str) -> None:
         """Show ``query`` in the input without searching again."""
+
         def apply() -> None:
             with self.prevent(Input.Changed):
                 self.query_one(Input).value = query

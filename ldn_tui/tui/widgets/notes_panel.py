@@ -18,9 +18,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ldn_tui.notes import Note
+from ldn_tui.notes import Note, more_text, preview
 from ldn_tui.textsafe import one_line, visible
-from ldn_tui.notes import more_text, preview
 
 #: How many notes the panel lists before a "Show more" row (each OptionList
 #: row is measured when set, so 10,000 notes on one pane would take seconds).

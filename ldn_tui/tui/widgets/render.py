@@ -218,7 +218,9 @@ class _Builder:
             text = Text(block.text, style=self.styles.code, no_wrap=False)
             self.add_text(text, quote_prefix + "  ", quote_prefix + "  ")
         elif kind == "rule":
-            self.lines.append(self.line([Segment(" " * GUTTER), Segment("─" * (self.width - GUTTER * 2), self.styles.rule)]))
+            self.lines.append(
+                self.line([Segment(" " * GUTTER), Segment("─" * (self.width - GUTTER * 2), self.styles.rule)])
+            )
         elif kind == "table":
             self.table(block)
 
@@ -231,10 +233,18 @@ class _Builder:
         console = self.console
         columns = max(len(row) for row in block.rows)
         cells = [
-            [self.text(row[i], self.styles.table_header if r == 0 else self.styles.text) if i < len(row) else Text("") for i in range(columns)]
+            [
+                self.text(row[i], self.styles.table_header if r == 0 else self.styles.text)
+                if i < len(row)
+                else Text("")
+                for i in range(columns)
+            ]
             for r, row in enumerate(block.rows)
         ]
-        natural = [max(max((cell_len(part) for part in row[i].plain.split("\n")), default=0) for row in cells) for i in range(columns)]
+        natural = [
+            max(max((cell_len(part) for part in row[i].plain.split("\n")), default=0) for row in cells)
+            for i in range(columns)
+        ]
         longest_word = [
             max((cell_len(word) for row in cells for word in row[i].plain.split()), default=1) for i in range(columns)
         ]

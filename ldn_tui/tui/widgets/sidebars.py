@@ -57,7 +57,7 @@ class _Chooser(OptionList):
         with self.prevent(OptionList.OptionHighlighted):
             try:
                 self.highlighted = self.get_option_index(option_id)
-            except Exception:  # an unknown id: leave the highlight alone
+            except Exception:  # noqa: BLE001 - an unknown id: leave the highlight alone
                 pass
 
     @on(OptionList.OptionSelected)
