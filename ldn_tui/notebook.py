@@ -58,6 +58,8 @@ class Notebook:
         self.data_dir = Path(data_dir)
         self._store = store
         self._snapshot = _Snapshot()
+        #: bumped whenever the snapshot changes: views keyed on it rebuild only then
+        self.version = 0
         self._places: set[tuple[str, str]] | None = None
         #: called (no arguments) after every change this notebook made
         self.changed: list[Callable[[], None]] = []
@@ -99,11 +101,14 @@ class Notebook:
         """Save some reading state; False (after telling ``failed``) if it could not be."""
         if self.store.read_only:
             return False
+        fresh = self._fresh()
         try:
             self.store.set_state(**changes)
         except Exception as error:  # noqa: BLE001 - StoreError, OSError, a bad value alike
             self._fail(f"Could not save your reading position: {error}")
             return False
+        if fresh:  # our own write changed no note: the snapshot is still right
+            self._snapshot.key = self._file_key()
         return True
 
     # -- reading (from the snapshot: no lock unless the file changed) ----------------
@@ -135,6 +140,7 @@ class Notebook:
             self._fail(f"Could not read your notes: {error}")
             return
         self._snapshot = _Snapshot(bookmarks, sorted(notes, key=note_order), key)
+        self.version += 1
 
     def bookmarks(self) -> list[Bookmark]:
         return list(self._current().bookmarks)
@@ -256,6 +262,7 @@ class Notebook:
         if fresh and notes is not None:
             before = self._snapshot
             self._snapshot = _Snapshot(before.bookmarks, sorted(notes, key=note_order), self._file_key())
+            self.version += 1
         else:
             self.reload()
         for listener in list(self.changed):
