@@ -136,7 +136,7 @@ async def measure(data_dir: Path, big_ids: list[str], save: bool = True) -> dict
 
     start = time.perf_counter()
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(6000):  # the first pane drawn (see tests/conftest.py ready())
+        for _ in range(6000):  # the first pane drawn (see tests/e2e/conftest.py ready())
             view = app.reader.view
             if view.rendered is not None and view.size.width:
                 break

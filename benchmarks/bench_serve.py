@@ -5,7 +5,7 @@ Run from the repository root (needs Debian's ``chromium``)::
     .venv/bin/python benchmarks/bench_serve.py [--loads N]
 
 Starts ``ldn-tui serve`` on a free loopback port and headless Chromium
-(driven over the DevTools protocol by ``tests/browser.py``), then loads the
+(driven over the DevTools protocol by ``tests/e2e/browser.py``), then loads the
 page N times; each load starts a new app process on the server, as each
 browser tab does. Measured: from starting ``serve`` to its first HTTP answer,
 and from ``Page.navigate`` to the first app text ("Before you start") in the

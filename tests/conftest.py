@@ -1,5 +1,8 @@
 """Shared fixtures: fixture content, a loaded library and an app factory.
 
+Helpers that tests import (``ready``, ``seen_data_dir``, ``SIZE``) live in
+``tests/helpers.py``; tests never import from this file.
+
 Every test runs with ``LDN_TUI_DATA_DIR`` pointing into its own
 ``tmp_path`` and without ``LDN_TUI_CONTENT``, so nothing reads or writes the
 developer's real notes or picks up content from the environment.
@@ -12,14 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURE_CONTENT, seen_data_dir
 
 from ldn_tui.content.library import Library, load_library
 from ldn_tui.paths import CONTENT_ENV, DATA_ENV
-
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-
-#: The terminal size every Pilot flow and snapshot uses unless it says otherwise.
-SIZE = (100, 30)
 
 
 @pytest.fixture(autouse=True)
@@ -44,41 +43,6 @@ def fixture_content(tmp_path: Path) -> Path:
 def library(fixture_content: Path) -> Library:
     """The fixture content, loaded."""
     return load_library(fixture_content)
-
-
-async def ready(pilot) -> None:
-    """Wait until the reader's view has laid out and drawn its first pane.
-
-    ``run_test`` hands over control once the screen is mounted; the view
-    renders its pane on its first resize, which may come a moment later. A
-    key pressed before then would act on an empty view.
-    """
-    from textual.css.query import NoMatches
-
-    view = None
-    for _ in range(500):
-        try:
-            view = pilot.app.reader.view
-        except (NoMatches, IndexError, AttributeError):  # not composed yet
-            view = None
-        if view is not None and view.rendered is not None and view.size.width:
-            break
-        await pilot.pause(0.01)
-    assert view is not None and view.rendered is not None, "the document view never rendered"
-    await pilot.pause()
-
-
-def seen_data_dir(path: Path, **state) -> Path:
-    """Create a data directory whose store says the first-start notice was
-    seen (and holds any other app ``state`` given, e.g. ``theme=...``)."""
-    from ldn_tui.notes.store import Store
-
-    store = Store.open(path)
-    try:
-        store.set_state(notice_seen=True, **state)
-    finally:
-        store.close()
-    return path
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Textual's private names (a leading ``_``, a ``_module``, or an undocumented
 driver method) can change in any release without notice. Each row says what
 is used, why, and where, so an upgrade can be checked against one list:
-``tests/test_textual_private.py`` asserts every row still exists in the
+``tests/unit/test_textual_private.py`` asserts every row still exists in the
 installed Textual, and that the code uses no private member missing here.
 Prefer the public API; add a row (with the reason) when there is none.
 
@@ -45,7 +45,15 @@ PRIVATE: tuple[Private, ...] = (
         "",
         "import",
         "subclassed to take bracketed pastes apart before Textual's parser sees them",
-        "terminal_input.PasteSafeParser; tests/test_note_safety.py",
+        "terminal_input.PasteSafeParser; tests/tui/test_note_safety.py",
+    ),
+    Private(
+        "textual.widgets._text_area",
+        "TextArea",
+        "_replace_via_keyboard",
+        "override",
+        "SafeTextArea stops typing at the note size limit (every typed key comes through it)",
+        "tui.screens.note_editor.SafeTextArea",
     ),
     Private(
         "textual._xterm_parser",
@@ -78,7 +86,7 @@ PRIVATE: tuple[Private, ...] = (
         "override",
         "an undocumented driver method: replaced to read through PasteSafeParser and to treat "
         "end of input (EIO) as a hang-up instead of spinning at full CPU",
-        "terminal_input.PasteSafeLinuxDriver; tests/test_terminal_gone.py",
+        "terminal_input.PasteSafeLinuxDriver; tests/tui/test_terminal_gone.py",
     ),
     Private(
         "textual.drivers.linux_driver",
@@ -127,7 +135,7 @@ PRIVATE: tuple[Private, ...] = (
         "",
         "import",
         "the footer adds a ctrl+q Quit key when q is taken by a text field; not exported by textual.widgets",
-        "widgets/footer.KeysFooter; tests/test_footer_dialogs.py",
+        "widgets/footer.KeysFooter; tests/tui/test_footer_dialogs.py",
     ),
     Private(
         "textual.widgets._footer",
@@ -226,7 +234,7 @@ PRIVATE: tuple[Private, ...] = (
         "_context",
         "tests",
         "a screen built outside a handler needs the active app",
-        "tests/test_startup.py",
+        "tests/tui/test_startup.py",
     ),
     Private(
         "textual.screen",
@@ -234,7 +242,7 @@ PRIVATE: tuple[Private, ...] = (
         "_compositor",
         "tests",
         "what is drawn, row by row (.render_strips())",
-        "tests/test_comfort.py, test_mutations.py, test_render_page.py, test_render_theme.py, test_safe_surfaces.py",
+        "tests/tui/test_comfort.py, test_mutations.py, test_render_page.py, test_render_theme.py, test_safe_surfaces.py",
     ),
     Private("textual._compositor", "Compositor", "render_strips", "tests", "the same", "the same tests"),
     Private(
@@ -243,7 +251,7 @@ PRIVATE: tuple[Private, ...] = (
         "_notifications",
         "tests",
         "the toasts shown",
-        "tests/test_comfort.py, test_footer_dialogs.py",
+        "tests/tui/test_comfort.py, test_footer_dialogs.py",
     ),
     Private(
         "textual.app",
@@ -251,7 +259,7 @@ PRIVATE: tuple[Private, ...] = (
         "_exception",
         "tests",
         "the app ended without an exception",
-        "tests/test_dismiss_once.py, test_footer_dialogs.py, e2e",
+        "tests/tui/test_dismiss_once.py, test_footer_dialogs.py, e2e",
     ),
     Private(
         "textual.app",
@@ -267,7 +275,7 @@ PRIVATE: tuple[Private, ...] = (
         "_providers",
         "tests",
         "the theme commands listed by the palette",
-        "tests/test_comfort.py",
+        "tests/tui/test_comfort.py",
     ),
     Private(
         "textual.widgets._toast",
@@ -275,7 +283,7 @@ PRIVATE: tuple[Private, ...] = (
         "",
         "import",
         "the toasts on screen, to check what they draw",
-        "tests/test_surface_properties.py",
+        "tests/tui/test_surface_properties.py",
     ),
     Private(
         "textual.keys",
@@ -291,7 +299,7 @@ PRIVATE: tuple[Private, ...] = (
         "_debug",
         "tests",
         "a driver built without starting the app",
-        "tests/test_terminal_gone.py",
+        "tests/tui/test_terminal_gone.py",
     ),
     Private(
         "textual.screen",

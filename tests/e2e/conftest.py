@@ -108,7 +108,7 @@ _FACTS = """
 
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    """Build the wheel from this checkout (offline, like tests/test_wheel.py),
+    """Build the wheel from this checkout (offline, like tests/e2e/test_wheel.py),
     make a venv, install the wheel there (pip resolves its dependencies) and
     ask the installed app for its themes, palette commands and panes."""
     started = time.monotonic()

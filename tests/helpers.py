@@ -1,0 +1,52 @@
+"""Helpers the tests import: the fixture content, the terminal size of the
+Pilot flows, waiting for the first pane, and a data directory past the
+first-start notice. (Fixtures live in ``conftest.py``.)
+
+The tests are arranged by layer: ``unit/`` (the domain, no app),
+``tui/`` (Pilot flows on the real app), ``snapshots/`` (SVG snapshots) and
+``e2e/`` (the built wheel in real terminals and a real browser).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+
+#: The terminal size every Pilot flow and snapshot uses unless it says otherwise.
+SIZE = (100, 30)
+
+
+async def ready(pilot) -> None:
+    """Wait until the reader's view has laid out and drawn its first pane.
+
+    ``run_test`` hands over control once the screen is mounted; the view
+    renders its pane on its first resize, which may come a moment later. A
+    key pressed before then would act on an empty view.
+    """
+    from textual.css.query import NoMatches
+
+    view = None
+    for _ in range(500):
+        try:
+            view = pilot.app.reader.view
+        except (NoMatches, IndexError, AttributeError):  # not composed yet
+            view = None
+        if view is not None and view.rendered is not None and view.size.width:
+            break
+        await pilot.pause(0.01)
+    assert view is not None and view.rendered is not None, "the document view never rendered"
+    await pilot.pause()
+
+
+def seen_data_dir(path: Path, **state) -> Path:
+    """Create a data directory whose store says the first-start notice was
+    seen (and holds any other app ``state`` given, e.g. ``theme=...``)."""
+    from ldn_tui.notes.store import Store
+
+    store = Store.open(path)
+    try:
+        store.set_state(notice_seen=True, **state)
+    finally:
+        store.close()
+    return path
