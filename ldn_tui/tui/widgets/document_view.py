@@ -19,7 +19,7 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -145,6 +145,9 @@ class DocumentView(ScrollView, can_focus=True):
         #: the content width the current rendering was asked for
         self._rendered_for = 0
         self._component_cache: dict[str, Style] = {}
+        #: the page style and width during one paint (see render_lines)
+        self._painting = False
+        self._paint: tuple[Style, int] | None = None
         #: characters of text a line at most (None: the view's full width)
         self.line_width: int | None = LINE_WIDTH
 
@@ -353,6 +356,26 @@ class DocumentView(ScrollView, can_focus=True):
         self._render_now()
 
     # -- painting ----------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint the lines in ``crop``, working out the page style and width
+        once for all of them (``rich_style`` walks every ancestor's styles:
+        once a line, it was about half of a pane switch's painting)."""
+        self._painting, self._paint = True, None
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._painting, self._paint = False, None
+
+    def _page(self) -> tuple[Style, int]:
+        """The page style and the view's content width (kept for the rest of
+        a paint once asked for, after the first line has rendered the pane)."""
+        page = self._paint
+        if page is None:
+            page = (self.rich_style, self.scrollable_content_region.width)
+            if self._painting:
+                self._paint = page
+        return page
+
     def render_line(self, y: int) -> Strip:
         if self._pending is not None and self.size.width:
             # First paint of a new pane: render now, at the width we are
@@ -362,23 +385,23 @@ class DocumentView(ScrollView, can_focus=True):
             self._rewrap_if_needed()
         scroll_x, scroll_y = self.scroll_offset
         line_no = scroll_y + y
-        width = self.scrollable_content_region.width
+        page, width = self._page()
         rendered = self._rendered
         if rendered is None or line_no >= len(rendered.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, page)
         strip = rendered.lines[line_no]
         strip = self._decorate(line_no, strip)
         margin = self._margin()
         if margin:  # centred in a wide view; the margin is the page too
-            strip = Strip.join([Strip.blank(margin, self.rich_style), strip])
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+            strip = Strip.join([Strip.blank(margin, page), strip])
+        return strip.crop_extend(scroll_x, scroll_x + width, page)
 
     def _margin(self) -> int:
         """Blank cells left of a capped page, so it sits in the middle."""
         rendered = self._rendered
         if rendered is None:
             return 0
-        return max((self.scrollable_content_region.width - rendered.width) // 2, 0)
+        return max((self._page()[1] - rendered.width) // 2, 0)
 
     def _marker_line(self) -> dict[int, str]:
         """Gutter markers by line: a heading's on its first line; the top of
