@@ -8,6 +8,9 @@ Imports the store, prints ``ready``, then:
   (flushed) once ``update_note`` has returned with text ``v<i> ...``;
 - ``delete``: deletes the notes in creation order, printing each id once
   ``delete_note`` has returned;
+- ``save``: saves the first note again and again the way the note editor
+  does (:meth:`Notebook.save_edit <ldn_tui.notebook.Notebook.save_edit>`,
+  with the version it loaded), printing ``v<i>`` once the save returned;
 - ``open``: opens the store (which repairs or migrates the file) and
   prints ``done``.
 
@@ -41,6 +44,20 @@ def main() -> int:
         while True:
             i += 1
             store.update_note(target, f"v{i} " + "x" * 200)
+            print(f"v{i}", flush=True)
+    if mode == "save":
+        from ldn_tui.content import load_library
+        from ldn_tui.notebook import Notebook
+
+        fixture = Path(__file__).resolve().parents[1] / "fixtures" / "content"
+        book = Notebook(load_library(fixture), data_dir, store)
+        note = book.notes()[0]
+        i = 0
+        while True:
+            i += 1
+            saved = book.save_edit(note.pane_id, note.slug, note.heading, note.id, f"v{i} " + "x" * 200, note.updated)
+            assert saved is not None and saved.outcome == "updated", saved
+            note = saved.note
             print(f"v{i}", flush=True)
     if mode == "delete":
         for note in store.notes():

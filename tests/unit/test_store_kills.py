@@ -85,6 +85,27 @@ def test_sigkill_during_edits_leaves_the_last_confirmed_text_or_the_next(tmp_pat
     assert last >= 2, "the worker never got an edit done before the kill"
 
 
+def test_sigkill_during_the_editors_saves_keeps_the_last_saved_text_or_the_next(tmp_path):
+    """The app's own save path (the editor saving through the Notebook, with
+    the version it loaded): a kill at any moment leaves the last confirmed
+    text or the one being written, never a conflict copy or a damaged file."""
+    data = tmp_path / "data"
+    seed(data, 3000)
+    rng = random.Random(1305)
+    last = 0
+    for _ in range(12):
+        out, err = kill_at_random([sys.executable, str(WORKER), "save", str(data)], rng.uniform(0.3, 0.9))
+        confirmed = [int(v[1:]) for v in complete_lines(out) if v.startswith("v")]
+        with assert_clean(data) as store:
+            notes = store.notes()
+            text = notes[0].text
+        assert len(notes) == 3000 and not any("conflict" in n.heading for n in notes)
+        if confirmed:
+            assert text.split()[0] in (f"v{confirmed[-1]}", f"v{confirmed[-1] + 1}"), (text[:10], confirmed[-1])
+            last = max(last, len(confirmed))
+    assert last >= 2, "the worker never got a save done before the kill"
+
+
 def test_sigkill_during_deletes_leaves_a_prefix_deleted(tmp_path):
     data = tmp_path / "data"
     ids = seed(data, 3000)
