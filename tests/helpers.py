@@ -50,3 +50,23 @@ def seen_data_dir(path: Path, **state) -> Path:
     finally:
         store.close()
     return path
+
+
+def record_notifications(app) -> list[dict]:
+    """Record every ``notify`` call of ``app`` (still showing the toast)."""
+    calls: list[dict] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        calls.append({"message": str(message), **kwargs})
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    return calls
+
+
+async def settle(pilot) -> None:
+    """Let messages and any scrolling animation finish."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()

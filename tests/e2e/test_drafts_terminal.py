@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from helpers import seen_data_dir
-from test_terminal import START_TIMEOUT, STEP_TIMEOUT, Tmux
 
+from e2e.test_terminal import START_TIMEOUT, STEP_TIMEOUT, Tmux
 from ldn_tui.notes import drafts
 from ldn_tui.notes.store import Store
 

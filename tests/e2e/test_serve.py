@@ -22,8 +22,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from browser import Browser, free_port
 
+from e2e.browser import Browser, free_port
 from ldn_tui.cli import main
 from ldn_tui.paths import bundled_content_dir
 

@@ -28,10 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-import browser as browser_module
-from browser import Browser, free_port
-from test_serve import _gone, _wait_for_server
-
+from e2e import browser as browser_module
+from e2e.browser import Browser, free_port
+from e2e.test_serve import _gone, _wait_for_server
 from ldn_tui.content import load_library
 from ldn_tui.paths import bundled_content_dir
 
@@ -256,8 +255,7 @@ async def test_in_a_terminal_a_reference_link_still_opens_with_the_system_browse
     ``webbrowser.open`` on this computer (the reader's): as before serve."""
     import webbrowser
 
-    from helpers import SIZE, ready
-    from test_reader import settle
+    from helpers import SIZE, ready, settle
 
     opened: list[str] = []
     monkeypatch.setattr(webbrowser, "open", lambda url, *args, **kwargs: opened.append(url) or True)
@@ -282,8 +280,7 @@ async def test_in_a_browser_the_reader_is_told_about_the_new_tab(app, monkeypatc
     or click (headless Chromium blocks a window.open 6 s after a gesture, allows
     it 0.5 s after): the message says where the page went and what to do if
     a pop-up blocker stopped it."""
-    from helpers import SIZE, ready
-    from test_reader import record_notifications, settle
+    from helpers import SIZE, ready, record_notifications, settle
     from textual.app import App
 
     opened: list[str] = []

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from browser import free_port
-from test_serve import _wait_for_server
 
+from e2e.browser import free_port
+from e2e.test_serve import _wait_for_server
 from ldn_tui.cli import main
 from ldn_tui.paths import bundled_content_dir
 

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, ready, seen_data_dir
+from helpers import SIZE, ready, record_notifications, seen_data_dir, settle
 from rich.console import Console
 from textual.widgets import Label, Static
 
@@ -38,26 +38,6 @@ def lengthen(content: Path, *pane_ids: str) -> Path:
         path = content / f"{pane_id}.md"
         path.write_text(path.read_text(encoding="utf-8") + APPENDIX, encoding="utf-8")
     return content
-
-
-def record_notifications(app) -> list[dict]:
-    """Record every ``notify`` call of ``app`` (still showing the toast)."""
-    calls: list[dict] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        calls.append({"message": str(message), **kwargs})
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
-    return calls
-
-
-async def settle(pilot) -> None:
-    """Let messages and any scrolling animation finish."""
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause()
 
 
 async def tab_to(pilot, href: str, limit: int = 30) -> None:
