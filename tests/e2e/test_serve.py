@@ -14,46 +14,17 @@ is missing): without it this test fails, it does not skip.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from e2e.browser import Browser, free_port
+from e2e.serving import CONTENT, gone, serve_env, start_server, stop_server, wait_for_server
 from ldn_tui.cli import main
-from ldn_tui.paths import bundled_content_dir
 
-CONTENT = bundled_content_dir()
 NOTE = "Ask about 1.5 mg start"
-
-
-async def _wait_for_server(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as session:
-        while time.monotonic() < deadline:
-            assert process.poll() is None, process.communicate()[0]
-            try:
-                async with session.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"ldn-tui serve did not answer on {url}")
-
-
-async def _gone(browser: Browser, text: str, timeout: float = 15) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        screen = await browser.screen()
-        if text not in screen:
-            return screen
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{text!r} still on the screen:\n{screen}")
 
 
 async def test_serve_in_headless_chromium(tmp_path: Path):
@@ -61,30 +32,13 @@ async def test_serve_in_headless_chromium(tmp_path: Path):
     data, home, downloads, profile = (tmp_path / name for name in ("data", "home", "downloads", "profile"))
     for folder in (home, downloads, profile):
         folder.mkdir()
-    env = {**os.environ, "HOME": str(home), "XDG_DOWNLOAD_DIR": str(home / "Downloads")}
-    env.pop("LDN_TUI_DATA_DIR", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ldn_tui",
-            "--content",
-            str(CONTENT),
-            "--data-dir",
-            str(data),
-            "serve",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
+    server = start_server(
+        data, "--port", str(port), env=serve_env(HOME=str(home), XDG_DOWNLOAD_DIR=str(home / "Downloads"))
     )
     browser = Browser(profile, downloads)
     url = f"http://127.0.0.1:{port}/"
     try:
-        await _wait_for_server(url, server)
+        await wait_for_server(url, server)
         await browser.start()
         started = time.monotonic()
         await browser.goto(url)
@@ -94,7 +48,7 @@ async def test_serve_in_headless_chromium(tmp_path: Path):
 
         await browser.focus_terminal()
         await browser.press("enter")
-        screen = await _gone(browser, "Before you start")
+        screen = await gone(browser, "Before you start")
         screen = await browser.wait_for_text("What low dose naltrexone is")
         assert "1 Overview" in screen and "9 References" in screen
 
@@ -110,7 +64,7 @@ async def test_serve_in_headless_chromium(tmp_path: Path):
         await browser.press("ctrl+s")
         await browser.wait_for_text("Saved at")
         await browser.press("escape")
-        await _gone(browser, "^s Save")
+        await gone(browser, "^s Save")
 
         await browser.type_text("e")
         screen = await browser.wait_for_text("Export bookmarks and notes")
@@ -121,8 +75,7 @@ async def test_serve_in_headless_chromium(tmp_path: Path):
         await browser.screenshot(tmp_path / "export.png")
     finally:
         await browser.close()
-        server.terminate()
-        log = server.communicate(timeout=30)[0]
+        log = stop_server(server)
     text = handout.read_text(encoding="utf-8")
     assert handout.name.startswith("ldn-notes-") and handout.suffix == ".md"
     assert NOTE in text and "Education, not medical advice" in text

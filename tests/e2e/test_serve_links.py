@@ -22,19 +22,14 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 from e2e import browser as browser_module
 from e2e.browser import Browser, free_port
-from e2e.test_serve import _gone, _wait_for_server
+from e2e.serving import CONTENT, gone, serve_env, start_server, stop_server, wait_for_server
 from ldn_tui.content import load_library
-from ldn_tui.paths import bundled_content_dir
 
-CONTENT = bundled_content_dir()
 PACKAGE = Path(__file__).resolve().parents[2] / "ldn_tui"
 
 WEB = ("https://doi.org/", "https://pubmed.ncbi.nlm.nih.gov/")
@@ -152,38 +147,21 @@ async def test_web_links_open_in_the_readers_browser(tmp_path: Path):
     fake_browser = tmp_path / "fake-browser"
     fake_browser.write_text(f'#!/bin/sh\necho "$@" >> {marker}\n', encoding="utf-8")
     fake_browser.chmod(0o755)
-    env = {**os.environ, "HOME": str(home), "BROWSER": str(fake_browser), "DISPLAY": ""}
-    env.pop("LDN_TUI_DATA_DIR", None)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ldn_tui",
-            "--content",
-            str(CONTENT),
-            "--data-dir",
-            str(data),
-            "serve",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
+    server = start_server(
+        data, "--port", str(port), env=serve_env(HOME=str(home), BROWSER=str(fake_browser), DISPLAY="")
     )
     browser = Browser(profile, downloads)
     url = f"http://127.0.0.1:{port}/"
     addresses = _web_addresses()
     try:
-        await _wait_for_server(url, server)
+        await wait_for_server(url, server)
         await browser.start()
         await browser.send("browser", "Target.setDiscoverTargets", discover=True)
         await browser.goto(url)
         await browser.wait_for_text("Before you start", 60)
         await browser.focus_terminal()
         await browser.press("enter")
-        await _gone(browser, "Before you start")
+        await gone(browser, "Before you start")
         await browser.wait_for_text("What low dose naltrexone is")
 
         # keyboard: 9 References, tab to the first DOI/PubMed link, enter, o
@@ -216,8 +194,7 @@ async def test_web_links_open_in_the_readers_browser(tmp_path: Path):
         await browser.screenshot(tmp_path / "links.png")
     finally:
         await browser.close()
-        server.terminate()
-        log = server.communicate(timeout=30)[0]
+        log = stop_server(server)
     assert not marker.exists(), f"a browser was started on the server: {marker.read_text()}"
     assert "Traceback" not in log, log
 

@@ -8,7 +8,6 @@ and which hosts get the network warning.
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
 import subprocess
 import sys
@@ -18,22 +17,12 @@ import aiohttp
 import pytest
 
 from e2e.browser import free_port
-from e2e.test_serve import _wait_for_server
+from e2e.serving import CONTENT, serve_argv, serve_env, start_server, stop_server, wait_for_server
 from ldn_tui.cli import main
-from ldn_tui.paths import bundled_content_dir
-
-CONTENT = bundled_content_dir()
 
 
 def _serve(data: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "LDN_TUI_DATA_DIR"}
-    return subprocess.run(
-        [sys.executable, "-m", "ldn_tui", "--content", str(CONTENT), "--data-dir", str(data), "serve", *args],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    return subprocess.run(serve_argv(data, *args), capture_output=True, text=True, timeout=timeout, env=serve_env())
 
 
 def test_busy_port_gives_one_clear_line(tmp_path: Path):
@@ -65,29 +54,9 @@ async def test_all_interfaces_page_points_at_the_address_the_browser_used(tmp_pa
     its script and websocket (textual-serve#42): on another computer that is the
     reader's own machine, and the app would never start."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "LDN_TUI_DATA_DIR"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ldn_tui",
-            "--content",
-            str(CONTENT),
-            "--data-dir",
-            str(tmp_path / "data"),
-            "serve",
-            "--host",
-            "0.0.0.0",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
+    server = start_server(tmp_path / "data", "--host", "0.0.0.0", "--port", str(port))
     try:
-        await _wait_for_server(f"http://127.0.0.1:{port}/", server)
+        await wait_for_server(f"http://127.0.0.1:{port}/", server)
         async with aiohttp.ClientSession() as session:
             async with session.get(f"http://127.0.0.1:{port}/") as response:
                 page = await response.text()
@@ -102,8 +71,7 @@ async def test_all_interfaces_page_points_at_the_address_the_browser_used(tmp_pa
             ) as response:
                 hostile = await response.text()
     finally:
-        server.terminate()
-        log = server.communicate(timeout=30)[0]
+        log = stop_server(server)
     assert "0.0.0.0" not in page
     assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in page
     assert f"http://127.0.0.1:{port}/static/js/textual.js" in page
@@ -157,33 +125,14 @@ def test_quiet_start_no_textual_serve_banner(tmp_path: Path):
     """The reader sees one line saying where to go (textual-serve's banner, with
     the full server command, is not repeated)."""
 
-    async def first_lines() -> str:
+    async def first_lines() -> tuple[str, int]:
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if k != "LDN_TUI_DATA_DIR"}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "ldn_tui",
-                "--content",
-                str(CONTENT),
-                "--data-dir",
-                str(tmp_path / "d"),
-                "serve",
-                "--port",
-                str(port),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
+        server = start_server(tmp_path / "d", "--port", str(port), stderr=subprocess.PIPE)
         try:
-            await _wait_for_server(f"http://127.0.0.1:{port}/", server)
+            await wait_for_server(f"http://127.0.0.1:{port}/", server)
             await asyncio.sleep(0.3)
         finally:
-            server.terminate()
-            out, _err = server.communicate(timeout=30)
+            out = stop_server(server)
         return out, port
 
     out, port = asyncio.run(first_lines())

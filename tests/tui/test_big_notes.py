@@ -4,15 +4,15 @@ A note holds at most ``MAX_NOTE_CHARS`` characters: the store, ``ldn-tui
 import`` and the editor refuse more with one clear message, and nothing
 already written is lost. A longer note from before the limit still opens,
 shows, exports and can be edited. Every list shows a bounded preview, so a
-1 MB note and 100,000 notes open in seconds. The time limits here are
-generous guards (a loaded machine is slow); the figures are measured by
-``benchmarks/bench_bignotes.py``.
+1 MB note and 100,000 notes open in seconds. These tests check the work is
+bounded (previews cut, rows paged, long lines drawn lazily), never a time: a
+timed test fails on a loaded machine and proves little on a quiet one. How
+long it takes is measured by ``benchmarks/bench_bignotes.py``.
 """
 
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from pathlib import Path
 
@@ -190,23 +190,17 @@ async def test_a_1mb_note_opens_in_the_panel_notes_screen_and_editor(big_data):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await app.workers.wait_for_complete()
-
-        start = time.perf_counter()
         await pilot.press("p")
         await settle(pilot)
         panel = app.reader.query_one(NotesPanel)
         shown = rendered(panel)
-        assert time.perf_counter() - start < 5  # was 10 s (F9); now well under 1 s
         prompts = [str(getattr(o.prompt, "plain", o.prompt)) for o in panel.options]
         assert shown and any("more characters: open the note" in p for p in prompts)
         assert max(map(len, prompts)) < 2 * PREVIEW_CHARS
         await pilot.press("p")
-
-        start = time.perf_counter()
         await pilot.press("m")
         await settle(pilot, NotesScreen)
         rendered(app.screen.entry_list)
-        assert time.perf_counter() - start < 5  # was 11 s; now well under 1 s
         prompts = [str(getattr(o.prompt, "plain", o.prompt)) for o in app.screen.entry_list.options]
         assert any("more characters: open the note" in p for p in prompts)
         assert max(map(len, prompts)) < 2 * PREVIEW_CHARS
@@ -214,12 +208,10 @@ async def test_a_1mb_note_opens_in_the_panel_notes_screen_and_editor(big_data):
         await settle(pilot)
 
         for note in (lines, one):
-            start = time.perf_counter()
             app.reader.open_note(note["id"])
             await settle(pilot, NoteEditor)
             area = app.screen.text_area
             assert "sleep" in rendered(area) or "pain" in rendered(area)
-            assert time.perf_counter() - start < 6, note is lines  # one line: was 11 s; now about 1.5 s
             assert area.text == note["text"]  # the editor holds it whole
             await pilot.press("escape")
             await settle(pilot)
@@ -299,12 +291,9 @@ async def test_the_notes_screen_opens_with_100000_notes(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await app.workers.wait_for_complete()
-        start = time.perf_counter()
         await pilot.press("m")
         await settle(pilot, NotesScreen)
         rendered(app.screen.entry_list)
-        took = time.perf_counter() - start
-        assert took < 15, took
         screen = app.screen
         assert "100000 notes" in str(screen.query_one("#notes-count").render())
         listing = screen.entry_list
