@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any, Literal
 
-from ldn_tui.notes.file_format import DB_NAME, EXTRA_MAX_KEYS, MIGRATIONS, SCHEMA_VERSION, STATE_TYPES
+from ldn_tui.notes.fields import STATE_TYPES, as_json
+from ldn_tui.notes.file_format import DB_NAME, EXTRA_MAX_KEYS, MIGRATIONS  # noqa: F401 - re-exported
 from ldn_tui.notes.models import AppState, Bookmark, Note
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, too_long
 from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-exported
@@ -110,7 +110,6 @@ __all__ = [
     "LOCK_NAME",
     "MIGRATIONS",
     "MergeResult",
-    "SCHEMA_VERSION",
     "NoteConflict",
     "NoteNotFound",
     "NoteTooLong",
@@ -209,7 +208,7 @@ class Store(StoreSession):
         """Store a new note on a heading and return it (with its new id)."""
         note = _new_note(pane_id, slug, heading, text)
         with self._op(write=True):
-            self._table(NOTES).insert(asdict(note))
+            self._table(NOTES).insert(as_json(note))
         return note
 
     def update_note(self, note_id: str, text: str, base_updated: str | None = None) -> Note:
@@ -289,7 +288,7 @@ class Store(StoreSession):
                 outcome = "conflict"
                 heading = conflict_heading(current["heading"] or heading)
             note = _new_note(pane_id, slug, heading, text, allowed)
-            table.insert(asdict(note))
+            table.insert(as_json(note))
             return note, outcome
 
     def delete_note(self, note_id: str) -> bool:

@@ -543,7 +543,7 @@ def test_migrations_chain_step_by_step(data_dir: Path, monkeypatch) -> None:
             doc["text"] = doc["text"].upper()
         return raw_dict
 
-    monkeypatch.setattr(format_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(format_mod, "STORE_SCHEMA_VERSION", 2)
     monkeypatch.setitem(format_mod.MIGRATIONS, 1, v1_to_v2)
     data_dir.mkdir()
     v0_note = {k: v for k, v in GOOD_NOTE.items() if k != "updated"}
