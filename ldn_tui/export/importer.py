@@ -5,8 +5,7 @@ not a whole, valid ldn-tui export before the store is touched) and then
 :func:`import_export`. The export's JSON Schema ships as
 ``schema.json`` and is checked by :func:`schema_errors`, a small
 interpreter of the keywords it uses. Errors are :class:`ExportError` with a
-one-line message for the reader. Its public names are importable from
-:mod:`ldn_tui.export.request` too.
+one-line message for the reader.
 
 No Textual imports here.
 """

@@ -17,7 +17,7 @@ from ldn_tui.notes.drafts import left_behind as left_behind_drafts
 from ldn_tui.notes.drafts import new_path as new_draft_path
 from ldn_tui.notes.drafts import remove as remove_draft
 from ldn_tui.notes.drafts import write as write_draft
-from ldn_tui.notes.fields import JSON_DEFS, as_json, json_schema, time_fields
+from ldn_tui.notes.fields import as_json, json_schema, time_fields
 from ldn_tui.notes.file_format import (
     DB_NAME,
     EXTRA_MAX_KEYS,
@@ -26,7 +26,7 @@ from ldn_tui.notes.file_format import (
     shown_key,
     value_problem,
 )
-from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes.models import JSON_DEFS, AppState, Bookmark, Note
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, more_text, preview, too_long
 from ldn_tui.notes.records import (
     EARLIEST,

@@ -89,7 +89,6 @@ def json_schema(cls: type[Record]) -> dict[str, Any]:
 __all__ = [
     "BOOKMARK_FIELDS",
     "EXTRA",
-    "JSON_DEFS",
     "NOTE_FIELDS",
     "STATE_TYPES",
     "as_json",

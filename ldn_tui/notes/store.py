@@ -29,8 +29,9 @@ Where the parts live: this module holds the reader-facing API; opening the
 file, the locks, re-reading and repairs are :class:`Store`'s base class
 :class:`~ldn_tui.notes.session.StoreSession`; the rules for single records
 (checks, conversions, import merges, the errors) are in
-:mod:`ldn_tui.notes.records`; the file format in :mod:`ldn_tui.notes.file_format`.
-Every public name is importable from here.
+:mod:`ldn_tui.notes.records`; the file format in :mod:`ldn_tui.notes.file_format`;
+the fields in :mod:`ldn_tui.notes.models`. Other packages import the public
+names from :mod:`ldn_tui.notes`.
 """
 
 from __future__ import annotations
@@ -40,10 +41,10 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from ldn_tui.notes.fields import STATE_TYPES, as_json
-from ldn_tui.notes.file_format import DB_NAME, EXTRA_MAX_KEYS, MIGRATIONS  # noqa: F401 - re-exported
+from ldn_tui.notes.file_format import EXTRA_MAX_KEYS
 from ldn_tui.notes.models import AppState, Bookmark, Note
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, too_long
-from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-exported
+from ldn_tui.notes.records import (
     BOOKMARKS,
     NOTES,
     STATE,
@@ -51,10 +52,6 @@ from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-expor
     NoteConflict,
     NoteNotFound,
     NoteTooLong,
-    StoreBusy,
-    StoreError,
-    StoreReadOnly,
-    UnsavableText,
     _bookmark,
     _bookmark_doc,
     _imported_bookmark_doc,
@@ -70,7 +67,7 @@ from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-expor
     find_orphans,
     now_utc,
 )
-from ldn_tui.notes.session import LOCK_NAME, LOCK_TIMEOUT, StoreSession  # noqa: F401 - re-exported
+from ldn_tui.notes.session import StoreSession
 
 #: What :meth:`Store.save_edit` did (see there).
 SaveOutcome = Literal["added", "updated", "unchanged", "conflict", "recreated"]
@@ -105,21 +102,7 @@ def _new_note(pane_id: str, slug: str, heading: str, text: str, allowed: int = M
     )  # fmt: skip
 
 
-__all__ = [
-    "DB_NAME",
-    "LOCK_NAME",
-    "MIGRATIONS",
-    "MergeResult",
-    "NoteConflict",
-    "NoteNotFound",
-    "NoteTooLong",
-    "Store",
-    "StoreBusy",
-    "StoreError",
-    "StoreReadOnly",
-    "UnsavableText",
-    "find_orphans",
-]
+__all__ = ["CONFLICT_MARK", "SaveOutcome", "Store", "check_length", "conflict_heading"]
 
 
 class Store(StoreSession):

@@ -18,21 +18,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ldn_tui.notes import DB_NAME, NoteNotFound, Store, StoreBusy, StoreError, StoreReadOnly, UnsavableText
 from ldn_tui.notes import file_format as format_mod
 from ldn_tui.notes import session as session_mod
 from ldn_tui.notes import storage as storage_mod
 from ldn_tui.notes.models import AppState, Bookmark, Note
-from ldn_tui.notes.store import (
-    DB_NAME,
-    LOCK_NAME,
-    NoteNotFound,
-    Store,
-    StoreBusy,
-    StoreError,
-    StoreReadOnly,
-    UnsavableText,
-    find_orphans,
-)
+from ldn_tui.notes.records import find_orphans
+from ldn_tui.notes.session import LOCK_NAME
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 IS_ROOT = os.geteuid() == 0
