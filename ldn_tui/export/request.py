@@ -85,12 +85,6 @@ def default_filename(fmt: str, today: date | None = None) -> str:
     return f"ldn-notes-{day}.{FORMATS[fmt][0]}"
 
 
-def default_path(fmt: str, directory: Path | None = None, today: date | None = None) -> Path:
-    """The default destination: :func:`default_filename` in ``directory``
-    (the home directory when not given)."""
-    return (directory if directory is not None else Path.home()) / default_filename(fmt, today)
-
-
 def select(
     scope: str,
     bookmarks: Iterable[Bookmark],

@@ -168,20 +168,6 @@ def check_state_value(key: str, value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def find_orphans(
-    bookmarks: list[Bookmark], notes: list[Note], known: set[tuple[str, str]]
-) -> tuple[list[Bookmark], list[Note]]:
-    """The bookmarks and notes whose ``(pane_id, slug)`` is not in ``known``.
-
-    The store never drops these; the UI shows them, with their heading text,
-    as orphaned.
-    """
-    return (
-        [b for b in bookmarks if (b.pane_id, b.slug) not in known],
-        [n for n in notes if (n.pane_id, n.slug) not in known],
-    )
-
-
 class MergeResult(NamedTuple):
     """What :meth:`Store.merge_many` did: one outcome per record, in order.
 

@@ -1,13 +1,14 @@
 """The reader's bookmarks, notes and app state, kept in one private JSON file.
 
 :class:`Store` wraps TinyDB (over :class:`~ldn_tui.notes.storage.AtomicJSONStorage`)
-and hands out the frozen dataclasses of :mod:`ldn_tui.content.models`, never raw
+and hands out the frozen dataclasses of :mod:`ldn_tui.notes.models`, never raw
 dicts. Readers' notes are personal health notes, so the rules are:
 
 * Nothing is ever silently dropped. A damaged file is copied aside as
   ``ldn-tui.json.damaged-YYYYmmdd-HHMMSS`` before anything replaces it; a
   file from a newer ldn-tui is left untouched and opened read-only; a record
-  whose heading no longer exists is kept (see :meth:`Store.orphans`).
+  whose heading no longer exists is kept (the outline shows it, with its
+  heading text, as no longer in the guide).
 * :meth:`Store.open` never raises: problems become :attr:`Store.warning`
   (plain words for the reader) and, where needed, a read-only session.
 * Text is stored exactly (markup, ANSI escapes, control characters, emoji,
@@ -64,7 +65,6 @@ from ldn_tui.notes.records import (
     _state,
     check_state_value,
     check_text,
-    find_orphans,
     now_utc,
 )
 from ldn_tui.notes.session import StoreSession
@@ -150,15 +150,6 @@ class Store(StoreSession):
                 return False
             table.insert(doc)
             return True
-
-    def remove_bookmark(self, pane_id: str, slug: str) -> bool:
-        """Remove the bookmark on that heading, if any. True if one was removed."""
-        with self._op(write=True):
-            table = self._table(BOOKMARKS)
-            found = table.search(lambda d: d["pane_id"] == pane_id and d["slug"] == slug)
-            if found:
-                table.remove(doc_ids=[d.doc_id for d in found])
-            return bool(found)
 
     def merge_bookmark(self, bookmark: Bookmark) -> Literal["added", "skipped"]:
         """Import a bookmark: added unless that heading is already bookmarked."""
@@ -376,12 +367,3 @@ class Store(StoreSession):
         """
         with self._op(write=False, complete=True):
             return list(self._all_bookmarks()), list(self._all_notes()), self._state()
-
-    def orphans(self, known: set[tuple[str, str]]) -> tuple[list[Bookmark], list[Note]]:
-        """Bookmarks and notes whose ``(pane_id, slug)`` is not in ``known``.
-
-        ``known`` holds every heading in the current content. See
-        :func:`find_orphans`.
-        """
-        with self._op(write=False):
-            return find_orphans(list(self._all_bookmarks()), list(self._all_notes()), known)

@@ -226,7 +226,6 @@ def test_json_needs_no_library():
 
 def test_default_filename():
     assert ex.default_filename("md", date(2026, 3, 4)) == "ldn-notes-2026-03-04.md"
-    assert ex.default_path("csv", Path("/x"), date(2026, 3, 4)) == Path("/x/ldn-notes-2026-03-04.csv")
 
 
 # ---------------------------------------------------------------- JSON schema

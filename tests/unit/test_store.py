@@ -23,7 +23,6 @@ from ldn_tui.notes import file_format as format_mod
 from ldn_tui.notes import session as session_mod
 from ldn_tui.notes import storage as storage_mod
 from ldn_tui.notes.models import AppState, Bookmark, Note
-from ldn_tui.notes.records import find_orphans
 from ldn_tui.notes.session import LOCK_NAME
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
@@ -142,13 +141,6 @@ def test_toggle_and_query_bookmarks(store: Store) -> None:
     assert store.toggle_bookmark("p1", "a", "Heading A") is False
     assert not store.is_bookmarked("p1", "a")
     assert [b.slug for b in store.bookmarks()] == ["b", "c"]
-
-
-def test_remove_bookmark(store: Store) -> None:
-    store.toggle_bookmark("p", "a", "A")
-    assert store.remove_bookmark("p", "a") is True
-    assert store.remove_bookmark("p", "a") is False
-    assert store.bookmarks() == []
 
 
 def test_bookmarks_are_in_creation_order_even_when_merged(store: Store) -> None:
@@ -314,7 +306,7 @@ def test_state_type_errors(store: Store, changes: dict) -> None:
 
 
 # --------------------------------------------------------------------------
-# Snapshot and orphans
+# Snapshot
 # --------------------------------------------------------------------------
 
 
@@ -324,19 +316,6 @@ def test_snapshot(store: Store) -> None:
     store.set_state(last_pane="p")
     marks, notes, state = store.snapshot()
     assert [b.slug for b in marks] == ["s"] and notes == [n] and state.last_pane == "p"
-
-
-def test_orphans_keep_their_heading_text(store: Store) -> None:
-    live = store.add_note("p", "kept", "Kept heading", "a")
-    gone = store.add_note("p", "renamed-away", "Old heading", "b")
-    store.toggle_bookmark("p", "kept", "Kept heading")
-    store.toggle_bookmark("q", "gone", "Gone heading")
-    marks, notes = store.orphans({("p", "kept"), ("q", "other")})
-    assert [(b.pane_id, b.slug, b.heading) for b in marks] == [("q", "gone", "Gone heading")]
-    assert notes == [gone]
-    # the store itself never drops them
-    assert len(store.notes()) == 2 and len(store.bookmarks()) == 2 and live in store.notes()
-    assert find_orphans(store.bookmarks(), store.notes(), set()) == (store.bookmarks(), store.notes())
 
 
 # --------------------------------------------------------------------------
