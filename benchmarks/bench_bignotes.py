@@ -40,8 +40,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ldn_tui.content.library import load_library  # noqa: E402
-from ldn_tui.notes import file_format  # noqa: E402
-from ldn_tui.notes.store import DB_NAME, now_utc  # noqa: E402
+from ldn_tui.notes import (
+    DB_NAME,  # noqa: E402
+    file_format,  # noqa: E402
+)
+from ldn_tui.notes.records import now_utc  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
 WORDS = [

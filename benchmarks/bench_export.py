@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ldn_tui.content.library import load_library  # noqa: E402
-from ldn_tui.export.request import FORMATS, ExportRequest, write_export  # noqa: E402
+from ldn_tui.export import FORMATS, ExportRequest, write_export  # noqa: E402
 from ldn_tui.notes.models import AppState, Bookmark, Note  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
 

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_export import make_data, timed  # noqa: E402
 
 from ldn_tui.content.library import load_library  # noqa: E402
-from ldn_tui.export.request import import_export, read_export, render_export, select  # noqa: E402
+from ldn_tui.export import import_export, read_export, render_export, select  # noqa: E402
 from ldn_tui.notes.models import AppState  # noqa: E402
 from ldn_tui.notes.store import Store  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402

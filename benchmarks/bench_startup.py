@@ -100,7 +100,7 @@ def bulk_notes(store, count: int) -> None:
     from dataclasses import asdict
 
     from ldn_tui.notes.models import Note
-    from ldn_tui.notes.store import NOTES, now_utc
+    from ldn_tui.notes.records import NOTES, now_utc
 
     stamp = now_utc()
     docs = [

@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ldn_tui.notes import file_format, storage  # noqa: E402
-from ldn_tui.notes.store import DB_NAME, Store, now_utc  # noqa: E402
+from ldn_tui.notes import DB_NAME, Store, file_format, storage  # noqa: E402  # noqa: E402
+from ldn_tui.notes.records import now_utc  # noqa: E402
 
 WORDS = [
     "naltrexone",

@@ -421,11 +421,6 @@ class Library:
                 if pane_id not in self._documents:
                     self._loaders[pane_id] = loader
 
-    @property
-    def parsed_all(self) -> bool:
-        """True once every pane has been parsed (or taken from the cache)."""
-        return all(p.id in self._documents or p.id in self._loaders for p in self.panes)
-
     def document(self, pane_id: str) -> Document:
         """The parsed document of a pane (parsed on first use, then cached)."""
         document = self._documents.get(pane_id)

@@ -6,7 +6,7 @@ destination's directory, ``fsync``-ed, then moved into place, so a failure
 file is never replaced unless the request says ``force``.
 
 :mod:`ldn_tui.export.request` and :mod:`ldn_tui.export.importer` both raise
-:class:`ExportError`; its names are importable from :mod:`ldn_tui.export.request`.
+:class:`ExportError` (other packages take it from :mod:`ldn_tui.export`).
 No Textual imports here.
 """
 

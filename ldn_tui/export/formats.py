@@ -23,11 +23,14 @@ from typing import Any
 
 from ldn_tui import __version__
 from ldn_tui.content import Reference
-from ldn_tui.notes import AppState, Bookmark, Note
+from ldn_tui.notes import AppState, Bookmark, Note, as_json
 from ldn_tui.outline import Outline, Section, note_dates, note_order, when
 
 APP_NAME = "ldn-tui"
-SCHEMA_VERSION = 1
+#: The JSON backup's format version: written by :func:`render_json`, checked on
+#: import, and ``schema.json``'s ``schema_version`` (a test checks they agree).
+#: The only place it is spelled. (The handouts and the CSV carry no version.)
+BACKUP_SCHEMA_VERSION = 1
 TITLE = "LDN notes and bookmarks"
 DISCLAIMER = (
     "Education, not medical advice. These are a reader's own notes on the "
@@ -325,41 +328,6 @@ def render_csv(outline: Outline) -> str:
 # --------------------------------------------------------------------------
 
 
-def bookmark_dict(bookmark: Bookmark) -> dict[str, Any]:
-    """A bookmark as the JSON export stores it."""
-    return {
-        "pane_id": bookmark.pane_id,
-        "slug": bookmark.slug,
-        "heading": bookmark.heading,
-        "created": bookmark.created,
-    }
-
-
-def note_dict(note: Note) -> dict[str, Any]:
-    """A note as the JSON export stores it."""
-    return {
-        "id": note.id,
-        "pane_id": note.pane_id,
-        "slug": note.slug,
-        "heading": note.heading,
-        "text": note.text,
-        "created": note.created,
-        "updated": note.updated,
-    }
-
-
-def state_dict(state: AppState) -> dict[str, Any]:
-    """The app state as the JSON export stores it."""
-    return {
-        "last_pane": state.last_pane,
-        "last_slug": state.last_slug,
-        "scroll_y": state.scroll_y,
-        "theme": state.theme,
-        "notice_seen": state.notice_seen,
-        "extra": dict(state.extra),
-    }
-
-
 def render_json(
     scope: str,
     bookmarks: Iterable[Bookmark],
@@ -367,19 +335,20 @@ def render_json(
     state: AppState | None,
     exported_at: datetime,
 ) -> str:
-    """The lossless, versioned JSON export (see ``export_schema.json``).
+    """The lossless, versioned JSON export (see ``schema.json``).
 
     Bookmarks and notes are sorted (by creation time, then place or id) so
-    the same store always exports to the same bytes.
+    the same store always exports to the same bytes. Each record is written
+    field by field as :func:`ldn_tui.notes.as_json` spells it.
     """
     data: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": BACKUP_SCHEMA_VERSION,
         "app": {"name": APP_NAME, "version": __version__},
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "scope": scope,
-        "bookmarks": [bookmark_dict(b) for b in sorted(bookmarks, key=lambda b: (b.created, b.pane_id, b.slug))],
-        "notes": [note_dict(n) for n in sorted(notes, key=note_order)],
+        "bookmarks": [as_json(b) for b in sorted(bookmarks, key=lambda b: (b.created, b.pane_id, b.slug))],
+        "notes": [as_json(n) for n in sorted(notes, key=note_order)],
     }
     if state is not None:
-        data["state"] = state_dict(state)
+        data["state"] = as_json(state)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -3,10 +3,9 @@
 ``ldn-tui import`` calls :func:`read_export` (which refuses anything that is
 not a whole, valid ldn-tui export before the store is touched) and then
 :func:`import_export`. The export's JSON Schema ships as
-``export_schema.json`` and is checked by :func:`schema_errors`, a small
+``schema.json`` and is checked by :func:`schema_errors`, a small
 interpreter of the keywords it uses. Errors are :class:`ExportError` with a
-one-line message for the reader. Its public names are importable from
-:mod:`ldn_tui.export.request` too.
+one-line message for the reader.
 
 No Textual imports here.
 """
@@ -26,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ldn_tui.export.files import ExportError
-from ldn_tui.export.formats import APP_NAME, SCHEMA_VERSION
+from ldn_tui.export.formats import APP_NAME, BACKUP_SCHEMA_VERSION
 from ldn_tui.fsutil import reason
 from ldn_tui.notes import (
     EARLIEST,
@@ -36,8 +35,10 @@ from ldn_tui.notes import (
     AppState,
     Bookmark,
     Note,
+    as_json,
     key_problem,
     shown_key,
+    time_fields,
     value_problem,
 )
 from ldn_tui.textsafe import one_line
@@ -64,7 +65,7 @@ class ExportFile:
 
 @lru_cache(maxsize=1)
 def export_schema() -> dict[str, Any]:
-    """The shipped JSON Schema of the JSON export (``export_schema.json``)."""
+    """The shipped JSON Schema of the JSON export (``schema.json``)."""
     text = resources.files("ldn_tui.export").joinpath("schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
@@ -194,10 +195,10 @@ def parse_export(raw: bytes, name: str = "the file") -> ExportFile:
     if not isinstance(data, dict) or "schema_version" not in data or app_name != APP_NAME:
         raise ExportError(f"cannot import {name}: not an ldn-tui export (make one with 'ldn-tui export --format json')")
     version = data["schema_version"]
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+    if isinstance(version, int) and not isinstance(version, bool) and version > BACKUP_SCHEMA_VERSION:
         raise ExportError(
             f"cannot import {name}: it was made by a newer ldn-tui (export schema {version}, "
-            f"this version reads {SCHEMA_VERSION}); update ldn-tui and try again"
+            f"this version reads {BACKUP_SCHEMA_VERSION}); update ldn-tui and try again"
         )
     errors = schema_errors(data)
     if errors:
@@ -247,7 +248,7 @@ def _semantic_problem(data: dict[str, Any]) -> str | None:
     Checked before anything is merged, so the store never refuses a record
     half-way through an import: an import is all or nothing.
     """
-    for kind, fields in (("bookmarks", ("created",)), ("notes", ("created", "updated"))):
+    for kind, fields in (("bookmarks", time_fields(Bookmark)), ("notes", time_fields(Note))):
         for index, record in enumerate(data[kind]):
             for name in fields:
                 try:
@@ -448,14 +449,7 @@ def _merge_state(target: MergeTarget, state: AppState) -> str:
         return "skipped"
     if current != AppState() or current.extra:
         return "skipped"
-    target.set_state(
-        last_pane=state.last_pane,
-        last_slug=state.last_slug,
-        scroll_y=state.scroll_y,
-        theme=state.theme,
-        notice_seen=state.notice_seen,
-        extra=dict(state.extra),
-    )
+    target.set_state(**as_json(state))
     return "added"
 
 

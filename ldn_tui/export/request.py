@@ -16,8 +16,8 @@ file is never replaced unless the request says ``force``.
 Where the parts live: this module chooses what to export and renders it
 (through :mod:`ldn_tui.export.formats`); writing files safely and the
 errors are in :mod:`ldn_tui.export.files`; reading, validating and merging
-a JSON export in :mod:`ldn_tui.export.importer`. Every public name of those two is
-importable from here.
+a JSON export in :mod:`ldn_tui.export.importer`. Other packages use them
+through :mod:`ldn_tui.export`.
 
 No Textual imports here (a test checks it in a subprocess).
 """
@@ -31,26 +31,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ldn_tui.export.files import (  # noqa: F401 - re-exported
-    DestinationExists,
-    ExportError,
-    _write_stdout,
-    check_destination,
-    write_file_atomic,
-)
+from ldn_tui.export.files import ExportError, _write_stdout, check_destination, write_file_atomic
 from ldn_tui.export.formats import render_csv, render_html, render_json, render_markdown
-from ldn_tui.export.importer import (  # noqa: F401 - re-exported
-    MAX_IMPORT_BYTES,
-    SUPPORTED_KEYWORDS,
-    ExportFile,
-    ImportReport,
-    MergeTarget,
-    export_schema,
-    import_export,
-    parse_export,
-    read_export,
-    schema_errors,
-)
+from ldn_tui.export.importer import MAX_IMPORT_BYTES
+from ldn_tui.export.options import FORMATS, PAPERS, SCOPES, STDOUT
 from ldn_tui.notes import AppState, Bookmark, Note
 from ldn_tui.outline import build_outline
 from ldn_tui.textsafe import one_line
@@ -58,8 +42,6 @@ from ldn_tui.textsafe import one_line
 if TYPE_CHECKING:
     from ldn_tui.content import Library
     from ldn_tui.outline import Outline
-
-from ldn_tui.export.options import FORMATS, PAPERS, SCOPES, STDOUT  # noqa: E402,F401 - re-exported
 
 #: what Excel needs at the start of a CSV to read it as UTF-8
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -101,12 +83,6 @@ def default_filename(fmt: str, today: date | None = None) -> str:
     """``ldn-notes-YYYY-MM-DD.<ext>`` for ``fmt`` (today's local date by default)."""
     day = (today or date.today()).isoformat()
     return f"ldn-notes-{day}.{FORMATS[fmt][0]}"
-
-
-def default_path(fmt: str, directory: Path | None = None, today: date | None = None) -> Path:
-    """The default destination: :func:`default_filename` in ``directory``
-    (the home directory when not given)."""
-    return (directory if directory is not None else Path.home()) / default_filename(fmt, today)
 
 
 def select(

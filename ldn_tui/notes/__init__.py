@@ -1,7 +1,10 @@
 """The reader's data: bookmarks, notes and reading position in one TinyDB file
 (atomic, durable, locked between windows), and the editor's crash drafts.
 
-No Textual, and no knowledge of the guide's content.
+The fields of a Note, a Bookmark and the app state are spelled once, in
+:mod:`ldn_tui.notes.models`; :mod:`ldn_tui.notes.fields` hands them to the
+store, the JSON backup and its importer. No Textual, and no knowledge of the
+guide's content.
 """
 
 from ldn_tui.notes.drafts import (
@@ -14,6 +17,7 @@ from ldn_tui.notes.drafts import left_behind as left_behind_drafts
 from ldn_tui.notes.drafts import new_path as new_draft_path
 from ldn_tui.notes.drafts import remove as remove_draft
 from ldn_tui.notes.drafts import write as write_draft
+from ldn_tui.notes.fields import as_json, json_schema, time_fields
 from ldn_tui.notes.file_format import (
     DB_NAME,
     EXTRA_MAX_KEYS,
@@ -22,7 +26,7 @@ from ldn_tui.notes.file_format import (
     shown_key,
     value_problem,
 )
-from ldn_tui.notes.models import AppState, Bookmark, Note
+from ldn_tui.notes.models import JSON_DEFS, AppState, Bookmark, Note
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, more_text, preview, too_long
 from ldn_tui.notes.records import (
     EARLIEST,
@@ -44,6 +48,7 @@ __all__ = [
     "DB_NAME",
     "EARLIEST",
     "EXTRA_MAX_KEYS",
+    "JSON_DEFS",
     "LATEST",
     "AppState",
     "Bookmark",
@@ -57,7 +62,9 @@ __all__ = [
     "StoreError",
     "StoreReadOnly",
     "UnsavableText",
+    "as_json",
     "drafts_dir",
+    "json_schema",
     "left_behind_drafts",
     "more_text",
     "new_draft_path",
@@ -67,6 +74,7 @@ __all__ = [
     "peek_state",
     "preview",
     "shown_key",
+    "time_fields",
     "too_long",
     "value_problem",
 ]

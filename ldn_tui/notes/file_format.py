@@ -8,7 +8,8 @@ How the file is checked on load (:func:`load_tables`): it is TinyDB JSON with a 
 files are upgraded on load through :data:`MIGRATIONS`; records of the wrong
 shape are left out and reported as ``problems`` (the caller then keeps the
 original aside); a file from a newer schema is loaded as well as possible
-and flagged so the caller opens it read-only.
+and flagged so the caller opens it read-only. The fields a record must have
+come from :mod:`ldn_tui.notes.fields`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from ldn_tui.notes.fields import BOOKMARK_FIELDS, NOTE_FIELDS, STATE_TYPES
+
 
 class DamagedFile(Exception):
     """The database file exists but could not be understood.
@@ -36,21 +39,11 @@ class DamagedFile(Exception):
         self.raw = raw
 
 
-#: The schema this build reads and writes.
-SCHEMA_VERSION = 1
+#: The notes file's format version this build reads and writes (its ``meta``
+#: table); the only place it is spelled. Bump it with a :data:`MIGRATIONS` step.
+STORE_SCHEMA_VERSION = 1
 #: The database file's name in the data directory.
 DB_NAME = "ldn-tui.json"
-
-NOTE_FIELDS = ("id", "pane_id", "slug", "heading", "text", "created", "updated")
-BOOKMARK_FIELDS = ("pane_id", "slug", "heading", "created")
-#: app-state fields and the JSON types each may have (other keys are "extra")
-STATE_TYPES: dict[str, tuple[type, ...]] = {
-    "last_pane": (str, type(None)),
-    "last_slug": (str,),
-    "scroll_y": (int,),
-    "theme": (str, type(None)),
-    "notice_seen": (bool,),
-}
 
 
 #: Bounds on the app-state values other than the known fields (``AppState.extra``).
@@ -137,7 +130,7 @@ def clamp_scroll(value: int) -> int:
 
 def empty_tables() -> dict[str, Any]:
     """The contents of a brand-new notes file."""
-    return {"meta": {"1": {"schema": SCHEMA_VERSION}}}
+    return {"meta": {"1": {"schema": STORE_SCHEMA_VERSION}}}
 
 
 def _migrate_0_to_1(raw: dict[str, Any]) -> dict[str, Any]:
@@ -256,7 +249,7 @@ def _schema_of(obj: dict[str, Any], problems: list[str]) -> int:
     schema = docs[0].get("schema") if docs and isinstance(docs[0], dict) else None
     if type(schema) is not int or schema < 0:
         problems.append("its format version could not be read")
-        return SCHEMA_VERSION
+        return STORE_SCHEMA_VERSION
     return schema
 
 
@@ -271,15 +264,15 @@ def load_tables(obj: Any) -> tuple[dict[str, Any], LoadInfo]:
     problems: list[str] = []
     version = _schema_of(obj, problems)
     migrated_from = None
-    if version < SCHEMA_VERSION:
+    if version < STORE_SCHEMA_VERSION:
         migrated_from = version
         try:
-            for step in range(version, SCHEMA_VERSION):
+            for step in range(version, STORE_SCHEMA_VERSION):
                 obj = MIGRATIONS[step](obj)
                 obj["meta"] = {"1": {"schema": step + 1}}
         except Exception as exc:
             raise DamagedFile(f"it could not be upgraded from format {version}: {exc}") from exc
-    newer = version > SCHEMA_VERSION
+    newer = version > STORE_SCHEMA_VERSION
     tables: dict[str, Any] = {"meta": obj["meta"] if newer else empty_tables()["meta"]}
     for name, table in obj.items():
         if name == "meta":
@@ -315,7 +308,7 @@ def peek_state(path: Path) -> dict[str, Any] | None:
         return None
     meta = obj.get("meta")
     versions = [d.get("schema") for d in meta.values() if type(d) is dict] if type(meta) is dict else []
-    if versions != [SCHEMA_VERSION]:
+    if versions != [STORE_SCHEMA_VERSION]:
         return None
     table = obj.get("state")
     if type(table) is not dict or len(table) != 1:

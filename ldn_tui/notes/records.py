@@ -13,18 +13,12 @@ how an imported record is merged (:func:`_merge_note_docs`,
 from __future__ import annotations
 
 import copy
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple
 
-from ldn_tui.notes.file_format import (
-    NOTE_FIELDS,
-    STATE_TYPES,
-    clamp_scroll,
-    key_problem,
-    shown_key,
-    value_problem,
-)
+from ldn_tui.notes.fields import BOOKMARK_FIELDS, NOTE_FIELDS, STATE_TYPES, as_json
+from ldn_tui.notes.file_format import clamp_scroll, key_problem, shown_key, value_problem
 from ldn_tui.notes.models import AppState, Bookmark, Note
 
 BOOKMARKS, NOTES, STATE = "bookmarks", "notes", "state"
@@ -128,15 +122,17 @@ def check_text(value: object, what: str) -> str:
     return value
 
 
+# the fields' values in order, at C speed (opening 100,000 notes must stay fast)
+_bookmark_values = itemgetter(*BOOKMARK_FIELDS)
+_note_values = itemgetter(*NOTE_FIELDS)
+
+
 def _bookmark(doc: dict[str, Any]) -> Bookmark:
-    return Bookmark(doc["pane_id"], doc["slug"], doc["heading"], doc["created"])
+    return Bookmark(*_bookmark_values(doc))
 
 
 def _note(doc: dict[str, Any]) -> Note:
-    return Note(
-        doc["id"], doc["pane_id"], doc["slug"], doc["heading"],
-        doc["text"], doc["created"], doc["updated"],
-    )  # fmt: skip
+    return Note(*_note_values(doc))
 
 
 def _state(doc: dict[str, Any]) -> AppState:
@@ -172,20 +168,6 @@ def check_state_value(key: str, value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-def find_orphans(
-    bookmarks: list[Bookmark], notes: list[Note], known: set[tuple[str, str]]
-) -> tuple[list[Bookmark], list[Note]]:
-    """The bookmarks and notes whose ``(pane_id, slug)`` is not in ``known``.
-
-    The store never drops these; the UI shows them, with their heading text,
-    as orphaned.
-    """
-    return (
-        [b for b in bookmarks if (b.pane_id, b.slug) not in known],
-        [n for n in notes if (n.pane_id, n.slug) not in known],
-    )
-
-
 class MergeResult(NamedTuple):
     """What :meth:`Store.merge_many` did: one outcome per record, in order.
 
@@ -209,16 +191,14 @@ def _imported_note_doc(note: Note) -> dict[str, Any]:
         raise ValueError("an imported note needs an id")
     for stamp in (note.created, note.updated):
         _parse_time(stamp)  # ValueError on nonsense
-    return asdict(note)
+    return as_json(note)
 
 
 def _bookmark_doc(pane_id: str, slug: str, heading: str, created: str) -> dict[str, Any]:
-    return {
-        "pane_id": check_text(pane_id, "pane id"),
-        "slug": check_text(slug, "heading slug"),
-        "heading": check_text(heading, "heading"),
-        "created": created,
-    }
+    checked = Bookmark(
+        check_text(pane_id, "pane id"), check_text(slug, "heading slug"), check_text(heading, "heading"), created
+    )
+    return as_json(checked)
 
 
 def _imported_bookmark_doc(b: Bookmark) -> dict[str, Any]:

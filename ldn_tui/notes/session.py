@@ -25,7 +25,7 @@ from tinydb import TinyDB
 from tinydb.table import Table
 
 from ldn_tui.fsutil import FILE_MODE, TEMP_SUFFIX, write_atomic
-from ldn_tui.notes.file_format import DB_NAME, SCHEMA_VERSION, DamagedFile, LoadInfo, empty_tables, load_tables
+from ldn_tui.notes.file_format import DB_NAME, STORE_SCHEMA_VERSION, DamagedFile, LoadInfo, empty_tables, load_tables
 from ldn_tui.notes.records import BOOKMARKS, NOTES, StoreBusy, StoreError, StoreReadOnly
 from ldn_tui.notes.storage import (
     DIR_MODE,
@@ -386,12 +386,12 @@ class StoreSession:
             self._repair(exc.raw, self._storage.last_good or empty_tables(), exc.reason, ())
             return
         info: LoadInfo | None = self._storage.info
-        if info is not None and info.version > SCHEMA_VERSION:
+        if info is not None and info.version > STORE_SCHEMA_VERSION:
             self._set_read_only(
                 "your notes file comes from a newer version of ldn-tui",
                 f"Your notes file {self._shown(self.path)} was written by a newer version of "
                 f"ldn-tui (file format {info.version}; this version knows up to "
-                f"{SCHEMA_VERSION}). It was left untouched and opened read-only: "
+                f"{STORE_SCHEMA_VERSION}). It was left untouched and opened read-only: "
                 "update ldn-tui to change notes or bookmarks.",
             )
         elif info is not None and info.problems:

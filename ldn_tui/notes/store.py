@@ -1,13 +1,14 @@
 """The reader's bookmarks, notes and app state, kept in one private JSON file.
 
 :class:`Store` wraps TinyDB (over :class:`~ldn_tui.notes.storage.AtomicJSONStorage`)
-and hands out the frozen dataclasses of :mod:`ldn_tui.content.models`, never raw
+and hands out the frozen dataclasses of :mod:`ldn_tui.notes.models`, never raw
 dicts. Readers' notes are personal health notes, so the rules are:
 
 * Nothing is ever silently dropped. A damaged file is copied aside as
   ``ldn-tui.json.damaged-YYYYmmdd-HHMMSS`` before anything replaces it; a
   file from a newer ldn-tui is left untouched and opened read-only; a record
-  whose heading no longer exists is kept (see :meth:`Store.orphans`).
+  whose heading no longer exists is kept (the outline shows it, with its
+  heading text, as no longer in the guide).
 * :meth:`Store.open` never raises: problems become :attr:`Store.warning`
   (plain words for the reader) and, where needed, a read-only session.
 * Text is stored exactly (markup, ANSI escapes, control characters, emoji,
@@ -29,21 +30,22 @@ Where the parts live: this module holds the reader-facing API; opening the
 file, the locks, re-reading and repairs are :class:`Store`'s base class
 :class:`~ldn_tui.notes.session.StoreSession`; the rules for single records
 (checks, conversions, import merges, the errors) are in
-:mod:`ldn_tui.notes.records`; the file format in :mod:`ldn_tui.notes.file_format`.
-Every public name is importable from here.
+:mod:`ldn_tui.notes.records`; the file format in :mod:`ldn_tui.notes.file_format`;
+the fields in :mod:`ldn_tui.notes.models`. Other packages import the public
+names from :mod:`ldn_tui.notes`.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any, Literal
 
-from ldn_tui.notes.file_format import DB_NAME, EXTRA_MAX_KEYS, MIGRATIONS, SCHEMA_VERSION, STATE_TYPES
+from ldn_tui.notes.fields import STATE_TYPES, as_json
+from ldn_tui.notes.file_format import EXTRA_MAX_KEYS
 from ldn_tui.notes.models import AppState, Bookmark, Note
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, too_long
-from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-exported
+from ldn_tui.notes.records import (
     BOOKMARKS,
     NOTES,
     STATE,
@@ -51,10 +53,6 @@ from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-expor
     NoteConflict,
     NoteNotFound,
     NoteTooLong,
-    StoreBusy,
-    StoreError,
-    StoreReadOnly,
-    UnsavableText,
     _bookmark,
     _bookmark_doc,
     _imported_bookmark_doc,
@@ -67,10 +65,9 @@ from ldn_tui.notes.records import (  # noqa: F401 - the public ones are re-expor
     _state,
     check_state_value,
     check_text,
-    find_orphans,
     now_utc,
 )
-from ldn_tui.notes.session import LOCK_NAME, LOCK_TIMEOUT, StoreSession  # noqa: F401 - re-exported
+from ldn_tui.notes.session import StoreSession
 
 #: What :meth:`Store.save_edit` did (see there).
 SaveOutcome = Literal["added", "updated", "unchanged", "conflict", "recreated"]
@@ -105,22 +102,7 @@ def _new_note(pane_id: str, slug: str, heading: str, text: str, allowed: int = M
     )  # fmt: skip
 
 
-__all__ = [
-    "DB_NAME",
-    "LOCK_NAME",
-    "MIGRATIONS",
-    "MergeResult",
-    "SCHEMA_VERSION",
-    "NoteConflict",
-    "NoteNotFound",
-    "NoteTooLong",
-    "Store",
-    "StoreBusy",
-    "StoreError",
-    "StoreReadOnly",
-    "UnsavableText",
-    "find_orphans",
-]
+__all__ = ["CONFLICT_MARK", "SaveOutcome", "Store", "check_length", "conflict_heading"]
 
 
 class Store(StoreSession):
@@ -169,15 +151,6 @@ class Store(StoreSession):
             table.insert(doc)
             return True
 
-    def remove_bookmark(self, pane_id: str, slug: str) -> bool:
-        """Remove the bookmark on that heading, if any. True if one was removed."""
-        with self._op(write=True):
-            table = self._table(BOOKMARKS)
-            found = table.search(lambda d: d["pane_id"] == pane_id and d["slug"] == slug)
-            if found:
-                table.remove(doc_ids=[d.doc_id for d in found])
-            return bool(found)
-
     def merge_bookmark(self, bookmark: Bookmark) -> Literal["added", "skipped"]:
         """Import a bookmark: added unless that heading is already bookmarked."""
         b = bookmark
@@ -209,7 +182,7 @@ class Store(StoreSession):
         """Store a new note on a heading and return it (with its new id)."""
         note = _new_note(pane_id, slug, heading, text)
         with self._op(write=True):
-            self._table(NOTES).insert(asdict(note))
+            self._table(NOTES).insert(as_json(note))
         return note
 
     def update_note(self, note_id: str, text: str, base_updated: str | None = None) -> Note:
@@ -289,7 +262,7 @@ class Store(StoreSession):
                 outcome = "conflict"
                 heading = conflict_heading(current["heading"] or heading)
             note = _new_note(pane_id, slug, heading, text, allowed)
-            table.insert(asdict(note))
+            table.insert(as_json(note))
             return note, outcome
 
     def delete_note(self, note_id: str) -> bool:
@@ -394,12 +367,3 @@ class Store(StoreSession):
         """
         with self._op(write=False, complete=True):
             return list(self._all_bookmarks()), list(self._all_notes()), self._state()
-
-    def orphans(self, known: set[tuple[str, str]]) -> tuple[list[Bookmark], list[Note]]:
-        """Bookmarks and notes whose ``(pane_id, slug)`` is not in ``known``.
-
-        ``known`` holds every heading in the current content. See
-        :func:`find_orphans`.
-        """
-        with self._op(write=False):
-            return find_orphans(list(self._all_bookmarks()), list(self._all_notes()), known)

@@ -214,15 +214,21 @@ async def test_export_asks_before_replacing(app, tmp_path, monkeypatch):
 # -- the parsed-document cache -----------------------------------------------------------
 
 
-def test_document_cache_round_trip(fixture_content, tmp_path):
+def test_document_cache_round_trip(fixture_content, tmp_path, monkeypatch):
     library = load_library(fixture_content)
     assert doc_cache.load(library, tmp_path) is False
     doc_cache.save(library, tmp_path)
     fresh = load_library(fixture_content)
     assert doc_cache.load(fresh, tmp_path) is True
-    assert fresh.parsed_all
+
+    def parse_pane(*args):
+        raise AssertionError("a pane was parsed, not taken from the cache")
+
+    with monkeypatch.context() as patch:  # every pane comes from the cache
+        patch.setattr("ldn_tui.content.document.parse_pane", parse_pane)
+        cached = {pane.id: fresh.document(pane.id) for pane in fresh.panes}
     for pane in library.panes:
-        assert fresh.document(pane.id) == library.document(pane.id)
+        assert cached[pane.id] == library.document(pane.id)
 
 
 def test_document_cache_misses_after_a_content_change(fixture_content, tmp_path):

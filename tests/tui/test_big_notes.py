@@ -22,9 +22,9 @@ from textual.geometry import Region
 
 from ldn_tui.cli import main
 from ldn_tui.content.library import load_library
-from ldn_tui.notes import file_format
+from ldn_tui.notes import DB_NAME, NoteTooLong, Store, StoreError, file_format
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, PREVIEW_CHARS, PREVIEW_LINES, more_text, preview, too_long
-from ldn_tui.notes.store import DB_NAME, NoteTooLong, Store, StoreError, now_utc
+from ldn_tui.notes.records import now_utc
 from ldn_tui.paths import bundled_content_dir
 from ldn_tui.tui.app import create_app
 

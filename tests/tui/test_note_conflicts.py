@@ -14,7 +14,8 @@ import pytest
 from helpers import ready, seen_data_dir
 
 from ldn_tui.content.library import load_library
-from ldn_tui.notes.store import CONFLICT_MARK, NoteConflict, Store
+from ldn_tui.notes import NoteConflict, Store
+from ldn_tui.notes.store import CONFLICT_MARK
 from ldn_tui.paths import bundled_content_dir
 from ldn_tui.tui.app import create_app
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from textual.geometry import Region
 
 from ldn_tui.content.library import load_library
-from ldn_tui.notes.store import Store, StoreError
+from ldn_tui.notes import Store, StoreError
 from ldn_tui.textsafe import visible
 from ldn_tui.tui.app import LdnApp, create_app
 from ldn_tui.tui.screens.dialogs import ConfirmDialog

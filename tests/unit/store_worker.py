@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from ldn_tui.notes.store import Store  # noqa: E402
+from ldn_tui.notes import Store  # noqa: E402
 
 
 def main() -> int:

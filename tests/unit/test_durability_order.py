@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from ldn_tui.notes import DB_NAME, Store
 from ldn_tui.notes.models import Bookmark, Note
-from ldn_tui.notes.store import DB_NAME, Store
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_TRUNC
 

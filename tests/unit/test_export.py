@@ -25,6 +25,7 @@ from markdown_it import MarkdownIt
 
 from ldn_tui.content.document import markdown_parser
 from ldn_tui.content.library import load_library
+from ldn_tui.export import FORMATS, ExportError, importer
 from ldn_tui.export import request as ex
 from ldn_tui.export.formats import csv_cell, md_fence, md_note_text
 from ldn_tui.notes.models import AppState, Bookmark, Note
@@ -163,7 +164,7 @@ def test_golden_html_is_standalone_and_printable():
 
 def test_golden_json_validates_against_the_shipped_schema():
     for name in ("export-all.json", "export-notes.json"):
-        jsonschema.validate(json.loads((GOLDEN / name).read_text(encoding="utf-8")), ex.export_schema())
+        jsonschema.validate(json.loads((GOLDEN / name).read_text(encoding="utf-8")), importer.export_schema())
 
 
 def test_golden_csv_is_rfc4180():
@@ -201,7 +202,7 @@ def test_notes_scope_has_no_bookmarks(library):
 
 
 def test_nothing_to_export(library):
-    for fmt in ex.FORMATS:
+    for fmt in FORMATS:
         with pytest.raises(ex.NothingToExport, match="nothing to export"):
             render(fmt, "bookmarked", library, bookmarks=(), notes=NOTES)
     # CSV holds bookmarks too (W4): bookmarks without notes are exported.
@@ -210,29 +211,28 @@ def test_nothing_to_export(library):
 
 
 def test_unknown_format_and_scope(library):
-    with pytest.raises(ex.ExportError, match="unknown format"):
+    with pytest.raises(ExportError, match="unknown format"):
         render("docx", "all", library)  # pdf is a format now (issue 12)
-    with pytest.raises(ex.ExportError, match="unknown scope"):
+    with pytest.raises(ExportError, match="unknown scope"):
         render("md", "everything", library)
 
 
 def test_json_needs_no_library():
     data = ex.render_export("json", ex.select("all", BOOKMARKS, NOTES, STATE), None, NOW)
     assert json.loads(data)["state"]["theme"] == "textual-dark"
-    with pytest.raises(ex.ExportError, match="content"):
+    with pytest.raises(ExportError, match="content"):
         ex.render_export("md", ex.select("all", BOOKMARKS, NOTES, STATE), None, NOW)
 
 
 def test_default_filename():
     assert ex.default_filename("md", date(2026, 3, 4)) == "ldn-notes-2026-03-04.md"
-    assert ex.default_path("csv", Path("/x"), date(2026, 3, 4)) == Path("/x/ldn-notes-2026-03-04.csv")
 
 
 # ---------------------------------------------------------------- JSON schema
 
 
 def test_schema_is_shipped_and_valid():
-    schema = ex.export_schema()
+    schema = importer.export_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     packaged = ROOT / "ldn_tui" / "export" / "schema.json"
     assert schema == json.loads(packaged.read_text(encoding="utf-8"))
@@ -251,7 +251,7 @@ def _keywords(node, out):
 
 
 def test_schema_uses_only_keywords_the_app_checks():
-    assert _keywords(ex.export_schema(), set()) <= ex.SUPPORTED_KEYWORDS
+    assert _keywords(importer.export_schema(), set()) <= importer.SUPPORTED_KEYWORDS
 
 
 def _valid_export() -> dict:
@@ -289,8 +289,8 @@ MUTATIONS = [
 def test_app_validator_agrees_with_jsonschema(label, mutate):
     data = _valid_export()
     mutate(data)
-    reference = jsonschema.Draft202012Validator(ex.export_schema()).is_valid(data)
-    assert (ex.schema_errors(data) == []) == reference
+    reference = jsonschema.Draft202012Validator(importer.export_schema()).is_valid(data)
+    assert (importer.schema_errors(data) == []) == reference
     assert reference == (label == "valid" or label.endswith(" ok"))
 
 
@@ -320,15 +320,15 @@ def test_app_validator_agrees_on_random_damage(where, value):
     walk(data)
     node, key = slots[where % len(slots)]
     node[key] = value
-    reference = jsonschema.Draft202012Validator(ex.export_schema()).is_valid(data)
-    assert (ex.schema_errors(data) == []) == reference
+    reference = jsonschema.Draft202012Validator(importer.export_schema()).is_valid(data)
+    assert (importer.schema_errors(data) == []) == reference
 
 
 # ---------------------------------------------------------------- parse_export
 
 
 def test_parse_export_round_trips_models():
-    parsed = ex.parse_export(ex.render_export("json", ex.select("all", BOOKMARKS, NOTES, STATE), None, NOW))
+    parsed = importer.parse_export(ex.render_export("json", ex.select("all", BOOKMARKS, NOTES, STATE), None, NOW))
     assert parsed.notes == tuple(sorted(NOTES, key=lambda n: (n.created, n.id)))
     assert set(parsed.bookmarks) == set(BOOKMARKS)
     assert parsed.state == STATE and parsed.state.extra == STATE.extra
@@ -349,8 +349,8 @@ def test_parse_export_round_trips_models():
     ],
 )
 def test_parse_export_refuses_with_one_line(raw, message):
-    with pytest.raises(ex.ExportError, match=message) as info:
-        ex.parse_export(raw, "x.json")
+    with pytest.raises(ExportError, match=message) as info:
+        importer.parse_export(raw, "x.json")
     assert "\n" not in str(info.value)
 
 
@@ -386,16 +386,16 @@ def test_import_export_counts_with_a_fake_store():
         def merge_many(self, notes, bookmarks):
             return [self.merge_note(n) for n in notes], [self.merge_bookmark(b) for b in bookmarks]
 
-    parsed = ex.parse_export(ex.render_export("json", ex.select("all", BOOKMARKS, NOTES, STATE), None, NOW))
+    parsed = importer.parse_export(ex.render_export("json", ex.select("all", BOOKMARKS, NOTES, STATE), None, NOW))
     fake = Fake()
-    first = ex.import_export(fake, parsed)
+    first = importer.import_export(fake, parsed)
     assert first.lines() == [
         "added: 6 notes, 3 bookmarks, the app state",
         "updated: 0 notes, 0 bookmarks",
         "skipped: 0 notes, 0 bookmarks",
     ]
     assert fake._state == STATE and fake._state.extra == STATE.extra
-    second = ex.import_export(fake, parsed, dry_run=True)
+    second = importer.import_export(fake, parsed, dry_run=True)
     assert second.lines()[2] == "would skip: 6 notes, 3 bookmarks, the app state"
 
 
@@ -544,8 +544,8 @@ def test_arbitrary_note_text_survives_every_format(library, text, heading):
 
     # JSON: valid against the shipped schema and lossless.
     raw = ex.render_export("json", selection, library, NOW)
-    jsonschema.validate(json.loads(raw), ex.export_schema())
-    assert ex.parse_export(raw).notes == notes
+    jsonschema.validate(json.loads(raw), importer.export_schema())
+    assert importer.parse_export(raw).notes == notes
 
 
 def test_md_fence_is_longer_than_any_backtick_run():

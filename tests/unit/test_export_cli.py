@@ -17,10 +17,11 @@ import pytest
 
 from ldn_tui.cli import main
 from ldn_tui.content.library import load_library
+from ldn_tui.export import FORMATS, DestinationExists, ExportError
 from ldn_tui.export import files as export_files
 from ldn_tui.export import request as ex
+from ldn_tui.notes import DB_NAME, Store
 from ldn_tui.notes.models import Bookmark, Note
-from ldn_tui.notes.store import DB_NAME, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "content"
@@ -122,7 +123,7 @@ def test_default_export_is_a_markdown_handout_in_the_current_directory(data, out
     assert sorted(p.name for p in out.iterdir()) == [path.name]
 
 
-@pytest.mark.parametrize("fmt", list(ex.FORMATS))
+@pytest.mark.parametrize("fmt", list(FORMATS))
 def test_every_format_is_written_0600(data, out, fmt, capsys):
     path = out / f"x.{fmt}"
     assert run(*export_args(data, "--format", fmt, "--scope", "all", "--output", str(path))) == 0
@@ -277,9 +278,9 @@ def test_write_export_api_matches_cli_and_rejects_bad_paths(data, out):
     request = ex.ExportRequest("html", "all", out / "page.html", False)
     path = ex.write_export(request, library, bookmarks, notes, state, now=NOW)
     assert path == out / "page.html" and path.is_absolute()
-    with pytest.raises(ex.DestinationExists):
+    with pytest.raises(DestinationExists):
         ex.write_export(request, library, bookmarks, notes, state, now=NOW)
-    with pytest.raises(ex.ExportError) as info:
+    with pytest.raises(ExportError) as info:
         ex.write_export(ex.ExportRequest("md", "all", out / "no" / "x.md"), library, bookmarks, notes, state)
     assert "\n" not in str(info.value)
 

@@ -20,11 +20,13 @@ from pypdf import PdfReader
 
 from ldn_tui.cli import main
 from ldn_tui.content.library import load_library
+from ldn_tui.export import FORMATS, ExportError
 from ldn_tui.export import request as ex
 from ldn_tui.export.csl import csl_authors, render_csl
 from ldn_tui.export.pdf import NOTE_LIMIT, printable
+from ldn_tui.notes import Store
 from ldn_tui.notes.models import Bookmark, Note
-from ldn_tui.notes.store import Store
+from ldn_tui.outline import build_outline
 from ldn_tui.paths import bundled_content_dir
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +115,7 @@ def test_pdf_holds_every_note_heading_and_identifier(shipped):
         assert squash(note.text) in flat
     for _, heading in places:
         assert squash(heading.text) in flat
-    outline = ex.build_outline(shipped, bookmarks, notes)
+    outline = build_outline(shipped, bookmarks, notes)
     assert outline.references
     for ref in outline.references:
         for ident in (ref.doi, ref.pmid, ref.registry):
@@ -222,7 +224,7 @@ def test_paper_size(shipped, paper, size):
 
 
 def test_unknown_paper_is_one_clear_error(shipped):
-    with pytest.raises(ex.ExportError, match="paper size"):
+    with pytest.raises(ExportError, match="paper size"):
         render("pdf", shipped, *make(cited_places(shipped)[:1], ["n"]), paper="a3")
 
 
@@ -310,7 +312,7 @@ def test_csl_holds_only_the_references_cited_by_exported_headings(shipped):
     places = cited_places(shipped)
     bookmarks, notes = make(places, ["n"] * len(places))
     items = json.loads(render("csl", shipped, bookmarks, notes))
-    assert [i["id"] for i in items] == [r.key for r in ex.build_outline(shipped, bookmarks, notes).references]
+    assert [i["id"] for i in items] == [r.key for r in build_outline(shipped, bookmarks, notes).references]
     assert len(items) < len(shipped.references)
 
 
@@ -404,14 +406,14 @@ async def test_app_exports_pdf_remembers_letter_and_csv_for_excel(tmp_path, monk
         await pilot.pause()
         pane, slug, heading = ldn.reader.place()
         ldn.store.add_note(pane, slug, heading, "Ask about 6β-naltrexol [bold]✓[/] \x1b[31m")
-        assert await _export_from_dialog(ldn, pilot, list(ex.FORMATS).index("pdf"), paper_downs=1) == "pdf"
+        assert await _export_from_dialog(ldn, pilot, list(FORMATS).index("pdf"), paper_downs=1) == "pdf"
         assert ldn.store.state().extra["paper"] == "letter"
         await pilot.press("e")
         await pilot.pause()
         assert ldn.screen.query_one("#export-paper", ChoiceSet).value == "letter"
         await pilot.press("escape")
         await pilot.pause()
-        assert await _export_from_dialog(ldn, pilot, list(ex.FORMATS).index("csv"), excel=True) == "csv"
+        assert await _export_from_dialog(ldn, pilot, list(FORMATS).index("csv"), excel=True) == "csv"
     pdfs = sorted(tmp_path.glob("ldn-notes-*.pdf"))
     assert len(pdfs) == 1
     reader = PdfReader(pdfs[0])
@@ -437,7 +439,7 @@ async def test_dialog_renames_csl_json_both_ways(tmp_path):
         await pilot.pause()
         field = app.screen.query_one("#export-path")
         assert field.value.endswith(".json") and not field.value.endswith(".csl.json")
-        steps = list(ex.FORMATS).index("csl") - list(ex.FORMATS).index("json")
+        steps = list(FORMATS).index("csl") - list(FORMATS).index("json")
         await pilot.press(*["down"] * steps)
         assert field.value.endswith(".csl.json")
         await pilot.press(*["up"] * steps)

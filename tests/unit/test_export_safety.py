@@ -25,9 +25,11 @@ import pytest
 from test_export_cli import FIXTURE, ROOT, export_args, one_error_line, seed, store_bytes
 
 from ldn_tui.cli import main
+from ldn_tui.export import ExportError, importer
 from ldn_tui.export import files as export_files
 from ldn_tui.export import request as ex
-from ldn_tui.notes.store import DB_NAME, LOCK_NAME
+from ldn_tui.notes import DB_NAME
+from ldn_tui.notes.session import LOCK_NAME
 
 
 @pytest.fixture
@@ -104,7 +106,7 @@ def test_a_fifo_appearing_after_the_check_is_not_replaced(out):
     """The write itself refuses too (the check and the move are apart in time)."""
     path = out / "late.md"
     os.mkfifo(path)
-    with pytest.raises(ex.ExportError, match="FIFO"):
+    with pytest.raises(ExportError, match="FIFO"):
         export_files.write_file_atomic(path, b"x", force=True)
     assert stat.S_ISFIFO(os.lstat(path).st_mode)
     assert sorted(p.name for p in out.iterdir()) == ["late.md"]
@@ -130,7 +132,7 @@ def test_the_app_path_refuses_the_store_file_without_being_told_the_data_dir(dat
     request = ex.ExportRequest(format="md", scope="notes", path=data / DB_NAME, force=True)
     from ldn_tui.content.library import load_library
 
-    with pytest.raises(ex.ExportError, match="files that keep your notes"):
+    with pytest.raises(ExportError, match="files that keep your notes"):
         ex.write_export(request, load_library(FIXTURE), (), seed_notes(), None)
     assert store_bytes(data) == before
 
@@ -287,7 +289,7 @@ def test_csv_guards_every_cell_that_starts_like_a_formula():
     assert texts[: len(FORMULAS)] == ["'" + text for text in FORMULAS]
     assert ["bookmark", "gone", "'=1+2", "", "2026-01-01T08:00:00+00:00", ""] in rows
     # The JSON backup stays byte for byte what was typed.
-    back = ex.parse_export(ex.render_export("json", selection, None, now))
+    back = importer.parse_export(ex.render_export("json", selection, None, now))
     assert back.notes == notes
 
 

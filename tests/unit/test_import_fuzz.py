@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from ldn_tui.cli import main
 from ldn_tui.export import importer
-from ldn_tui.notes.store import DB_NAME, Store
+from ldn_tui.notes import DB_NAME, Store
 from ldn_tui.paths import bundled_content_dir
 
 ROOT = Path(__file__).resolve().parents[2]

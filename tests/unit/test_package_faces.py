@@ -53,3 +53,34 @@ def test_every_listed_name_exists(name: str):
     assert face.__all__, f"ldn_tui.{name} lists no public names"
     for public in face.__all__:
         assert hasattr(face, public), f"ldn_tui.{name}.__all__ lists {public}, which it lacks"
+
+
+#: re-export shims not yet removed (issue 14), each owned by another part of it
+KNOWN_SHIMS = {"search/query.py"}
+
+
+def test_no_module_but_a_face_re_exports_names():
+    """A name is imported from the module that defines it or from a face;
+    no other module hands on names it imported (``ldn_tui.notes.store`` and
+    ``ldn_tui.export.request`` once did: two ways to import one thing)."""
+    shims = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        where = str(path.relative_to(PACKAGE))
+        if path.name == "__init__.py" or where in KNOWN_SHIMS:
+            continue
+        source = path.read_text(encoding="utf-8")
+        tree = ast.parse(source)
+        imported = {name for _, _, names in _imports(path) for name in names}
+        listed = set()
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+            ):
+                listed = set(ast.literal_eval(node.value))
+        shims += [f"{where}: __all__ lists {name}, which it imports" for name in sorted(listed & imported)]
+        shims += [
+            f"{where}:{n}: {line.strip()}"
+            for n, line in enumerate(source.splitlines(), 1)
+            if "re-export" in line and "noqa" in line
+        ]
+    assert shims == []

@@ -260,7 +260,7 @@ def test_search_matches_the_app_ranking(capsys):
 
 
 def test_search_reads_the_readers_notes(capsys, tmp_path: Path):
-    from ldn_tui.notes.store import Store
+    from ldn_tui.notes import Store
 
     store = Store.open(tmp_path / "data")
     store.add_note("studies", "fibromyalgia", "Fibromyalgia", "Ask about zebrafish \x1b[31m dosing")

@@ -18,21 +18,12 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from ldn_tui.notes import DB_NAME, NoteNotFound, Store, StoreBusy, StoreError, StoreReadOnly, UnsavableText
 from ldn_tui.notes import file_format as format_mod
 from ldn_tui.notes import session as session_mod
 from ldn_tui.notes import storage as storage_mod
 from ldn_tui.notes.models import AppState, Bookmark, Note
-from ldn_tui.notes.store import (
-    DB_NAME,
-    LOCK_NAME,
-    NoteNotFound,
-    Store,
-    StoreBusy,
-    StoreError,
-    StoreReadOnly,
-    UnsavableText,
-    find_orphans,
-)
+from ldn_tui.notes.session import LOCK_NAME
 
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$")
 IS_ROOT = os.geteuid() == 0
@@ -150,13 +141,6 @@ def test_toggle_and_query_bookmarks(store: Store) -> None:
     assert store.toggle_bookmark("p1", "a", "Heading A") is False
     assert not store.is_bookmarked("p1", "a")
     assert [b.slug for b in store.bookmarks()] == ["b", "c"]
-
-
-def test_remove_bookmark(store: Store) -> None:
-    store.toggle_bookmark("p", "a", "A")
-    assert store.remove_bookmark("p", "a") is True
-    assert store.remove_bookmark("p", "a") is False
-    assert store.bookmarks() == []
 
 
 def test_bookmarks_are_in_creation_order_even_when_merged(store: Store) -> None:
@@ -322,7 +306,7 @@ def test_state_type_errors(store: Store, changes: dict) -> None:
 
 
 # --------------------------------------------------------------------------
-# Snapshot and orphans
+# Snapshot
 # --------------------------------------------------------------------------
 
 
@@ -332,19 +316,6 @@ def test_snapshot(store: Store) -> None:
     store.set_state(last_pane="p")
     marks, notes, state = store.snapshot()
     assert [b.slug for b in marks] == ["s"] and notes == [n] and state.last_pane == "p"
-
-
-def test_orphans_keep_their_heading_text(store: Store) -> None:
-    live = store.add_note("p", "kept", "Kept heading", "a")
-    gone = store.add_note("p", "renamed-away", "Old heading", "b")
-    store.toggle_bookmark("p", "kept", "Kept heading")
-    store.toggle_bookmark("q", "gone", "Gone heading")
-    marks, notes = store.orphans({("p", "kept"), ("q", "other")})
-    assert [(b.pane_id, b.slug, b.heading) for b in marks] == [("q", "gone", "Gone heading")]
-    assert notes == [gone]
-    # the store itself never drops them
-    assert len(store.notes()) == 2 and len(store.bookmarks()) == 2 and live in store.notes()
-    assert find_orphans(store.bookmarks(), store.notes(), set()) == (store.bookmarks(), store.notes())
 
 
 # --------------------------------------------------------------------------
@@ -543,7 +514,7 @@ def test_migrations_chain_step_by_step(data_dir: Path, monkeypatch) -> None:
             doc["text"] = doc["text"].upper()
         return raw_dict
 
-    monkeypatch.setattr(format_mod, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(format_mod, "STORE_SCHEMA_VERSION", 2)
     monkeypatch.setitem(format_mod.MIGRATIONS, 1, v1_to_v2)
     data_dir.mkdir()
     v0_note = {k: v for k, v in GOOD_NOTE.items() if k != "updated"}

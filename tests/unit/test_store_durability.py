@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from ldn_tui.notes.store import DB_NAME, Store
+from ldn_tui.notes import DB_NAME, Store
 
 WORKER = Path(__file__).with_name("store_worker.py")
 NOTE_ID = re.compile(r"[0-9a-f]{32}")

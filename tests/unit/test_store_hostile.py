@@ -19,8 +19,9 @@ import pytest
 from helpers import FIXTURE_CONTENT
 
 from ldn_tui.cli import main
+from ldn_tui.notes import DB_NAME, Store, StoreError
 from ldn_tui.notes import storage as storage_mod
-from ldn_tui.notes.store import DB_NAME, LOCK_NAME, Store, StoreError
+from ldn_tui.notes.session import LOCK_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 

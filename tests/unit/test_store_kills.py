@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from ldn_tui.notes import DB_NAME, Store
 from ldn_tui.notes.models import Note
-from ldn_tui.notes.store import DB_NAME, Store
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("store_kill_worker.py")

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ldn_tui.notes import DB_NAME, Store, StoreError, StoreReadOnly, UnsavableText
 from ldn_tui.notes import storage as storage_mod
 from ldn_tui.notes.models import Bookmark, Note
-from ldn_tui.notes.store import DB_NAME, MergeResult, Store, StoreError, StoreReadOnly, UnsavableText
+from ldn_tui.notes.records import MergeResult
 
 
 def t(day: int, micro: int = 0) -> str:

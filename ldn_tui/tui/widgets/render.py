@@ -352,10 +352,6 @@ class IncrementalRender:
             builder.add_text(Text(meta, style=styles.meta))
         self.rendered = Rendered(builder.width, builder.lines, builder.headings, builder.links, styles)
 
-    @property
-    def complete(self) -> bool:
-        return self.index > len(self.blocks)
-
     def run(self, lines: int | None = None) -> bool:
         """Render until there are ``lines`` lines (None: all). True when done."""
         builder = self.builder
