@@ -208,8 +208,8 @@ PRIVATE: tuple[Private, ...] = (
         "App",
         "_keymap",
         "uses",
-        "the help screen shows the reader's own keys (set with the public set_keymap)",
-        "app.LdnApp.help_sections",
+        "the help screen and the palette show the reader's own keys (set with the public set_keymap)",
+        "app.LdnApp.current_keymap",
     ),
     Private(
         "textual.screen",
