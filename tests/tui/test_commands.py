@@ -13,7 +13,7 @@ import io
 import re
 
 import pytest
-from helpers import ready, seen_data_dir
+from helpers import ready, record_notifications, seen_data_dir
 from rich.console import Console
 from textual.binding import Binding
 from textual.widgets import Label, Static
@@ -213,6 +213,11 @@ async def test_a_remapped_key_shows_its_new_key_in_the_palette(shipped, tmp_path
         await pilot.press("x")
         await pilot.pause()
         assert len(app.store.bookmarks()) == 1
+        # the toast after a line-width step names the key that steps too
+        said = record_notifications(app)
+        await pilot.press("W")
+        await pilot.pause()
+        assert any("(W for the next)" in call["message"] for call in said), said
 
 
 async def test_every_palette_command_of_the_table_is_in_the_palette_and_runs(shipped, tmp_path, monkeypatch):
