@@ -275,7 +275,7 @@ PRIVATE: tuple[Private, ...] = (
         "_providers",
         "tests",
         "the theme commands listed by the palette",
-        "tests/tui/test_comfort.py",
+        "tests/tui/test_comfort.py, tests/tui/test_commands.py",
     ),
     Private(
         "textual.widgets._toast",

@@ -41,7 +41,7 @@ CLASSES = {
 
 #: A keymap that moves a palette command, the notes screen, a pane key and
 #: the line-width key.
-REMAP = '[keymap]\nbookmark = "x"\nnotes = "M"\npane3 = "z"\nline_width = "W"\n'
+REMAP = '[keymap]\nbookmark = "x"\nnotes = "M"\npane3 = "z"\nline_width = "W"\ntheme = "Y"\n'
 
 
 @pytest.fixture(scope="module")
@@ -213,6 +213,13 @@ async def test_a_remapped_key_shows_its_new_key_in_the_palette(shipped, tmp_path
         await pilot.press("x")
         await pilot.pause()
         assert len(app.store.bookmarks()) == 1
+        # "Change theme" lists the three plain themes with the key that steps through them
+        app.action_change_theme()
+        await pilot.pause(0.3)
+        themes = {title: help_text for title, help_text, _ in app.screen._providers[0]._themes()}
+        assert themes["Calm dark"].endswith("(key Y)"), themes["Calm dark"]
+        await pilot.press("escape")
+        await pilot.pause()
         # the toast after a line-width step names the key that steps too
         said = record_notifications(app)
         await pilot.press("W")
