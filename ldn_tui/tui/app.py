@@ -9,7 +9,7 @@ message (``ReaderScreen.Ready``/``Moved``/``PanesReady``) that the app handles.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,8 +22,8 @@ from textual.screen import Screen
 from ldn_tui import startup
 from ldn_tui.content import Library
 from ldn_tui.notebook import Notebook
+from ldn_tui.tui import commands
 from ldn_tui.tui.screens.reader import ReaderScreen
-from ldn_tui.tui.widgets.document_view import DocumentView
 
 if TYPE_CHECKING:
     import threading
@@ -70,12 +70,7 @@ class LdnApp(App[int]):
     TITLE = "ldn-tui"
     SUB_TITLE = "Low dose naltrexone: what is known"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-normal")]
-    BINDINGS = [
-        Binding("question_mark,f1", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("T", "next_theme", "Theme", id="theme"),
-        Binding("w", "next_line_width", "Line width", show=False, id="line_width"),
-    ]
+    BINDINGS = commands.bindings("app")
 
     def __init__(self, library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> None:
         super().__init__()
@@ -348,7 +343,9 @@ class LdnApp(App[int]):
 
         self.theme = next_theme(self.theme)
         self.notify(
-            f"Theme: {label(self.theme)} (T for the next; ctrl+p, Change theme, for all)", timeout=4, markup=False
+            f"Theme: {label(self.theme)} ({self.key_text('theme')} for the next; ctrl+p, Change theme, for all)",
+            timeout=4,
+            markup=False,
         )
 
     def action_next_line_width(self) -> None:
@@ -364,7 +361,7 @@ class LdnApp(App[int]):
         self.reader.set_line_width(characters)
         self._write_state(line_width=characters or 0)
         said = f"{characters} characters" if characters else "no limit (the full window)"
-        self.notify(f"Line width: {said} (w for the next)", timeout=4, markup=False)
+        self.notify(f"Line width: {said} ({self.key_text('line_width')} for the next)", timeout=4, markup=False)
 
     def _apply_keymap(self) -> list[str]:
         """Remap keys from ``[keymap]`` in the config file (see
@@ -373,7 +370,7 @@ class LdnApp(App[int]):
         from ldn_tui.tui.keymap import load_keymap
 
         try:
-            keymap, problems = load_keymap(config_file(), binding_ids())
+            keymap, problems = load_keymap(config_file(), commands.binding_ids())
         except Exception as error:  # noqa: BLE001 - a settings file never stops the app
             return [f"{config_file()}: could not use it ({error}); using the default keys."]
         if keymap:
@@ -429,24 +426,22 @@ class LdnApp(App[int]):
         self.notebook.close()
 
     # -- help and palette -----------------------------------------------------------
-    def help_sections(self) -> list[tuple[str, list[Binding]]]:
-        """Every key, by section, for the help screen."""
-        from ldn_tui.tui.screens.note_editor import NoteEditor
-        from ldn_tui.tui.screens.notes import NotesScreen
+    @property
+    def current_keymap(self) -> Mapping[str, str]:
+        """The keymap in force: binding id -> keys (set from the settings
+        file with the public ``set_keymap``; Textual keeps it normalised,
+        ``?`` as ``question_mark``)."""
+        return self._keymap
 
-        keymap = self._keymap
-        reader = [_remapped(b, keymap) for b in ReaderScreen.BINDINGS if isinstance(b, Binding)]
-        return [
-            ("Panes and places", [b for b in reader if b.action.startswith(("pane", "back", "forward", "toggle_toc"))]),
-            ("Reading", [_remapped(b, keymap) for b in DocumentView.BINDINGS if isinstance(b, Binding)]),
-            (
-                "Find, bookmarks, notes",
-                [b for b in reader if not b.action.startswith(("pane", "back", "forward", "toggle_toc"))],
-            ),
-            ("Note editor", [b for b in NoteEditor.BINDINGS if isinstance(b, Binding)]),
-            ("Bookmarks and notes screen (m)", [b for b in NotesScreen.BINDINGS if isinstance(b, Binding)]),
-            ("App", [_remapped(b, keymap) for b in self.BINDINGS if isinstance(b, Binding)]),
-        ]
+    def key_text(self, command_id: str) -> str:
+        """The key that now runs a command, as shown ("b", or "x" after
+        ``[keymap] bookmark = "x"``), for texts that name it."""
+        return commands.key_text(command_id, self.current_keymap, self.get_key_display)
+
+    def help_sections(self) -> list[tuple[str, list[Binding]]]:
+        """Every key, by section, for the help screen (from the command
+        table, with the reader's own keys)."""
+        return commands.help_sections(self.current_keymap, self.get_key_display)
 
     def action_command_palette(self) -> None:
         """Open the command palette (one that closes only once: see
@@ -465,7 +460,11 @@ class LdnApp(App[int]):
             self.push_screen(HelpScreen(self.help_sections()))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Every app action for the palette, each with its key.
+        """Every app action for the palette, each with its current key.
+
+        The command table gives most of them (:func:`commands.palette_entries`);
+        made here from data: "Go to: <pane>" for each pane (keys 1-9), the
+        line widths, "Change theme" and "Quit".
 
         Shown by :class:`~ldn_tui.tui.screens.palette.AppCommands`, which
         builds plain-text Content (never markup) from these strings.
@@ -473,49 +472,30 @@ class LdnApp(App[int]):
         """
         reader = self.reader
         for number, pane in enumerate(self.library.panes, 1):
-            key = f" (key {number})" if number <= 9 else ""
+            key = f" (key {self.key_text(f'pane{number}')})" if number <= 9 else ""
             yield SystemCommand(f"Go to: {pane.title}", f"{pane.summary}{key}", partial(reader.show_pane, pane.id))
-        commands = [
-            ("Back", "Go back to the previous place (key [)", "back", reader),
-            ("Forward", "Go forward again (key ])", "forward", reader),
-            ("Table of contents", "Show or hide this pane's headings (key t)", "toggle_toc", reader),
-            ("Find in pane", "Find text in the current pane (key /)", "find", reader),
-            ("Search everything", "Search all panes, glossary, references and your notes (key s)", "search", self),
-            (
-                "Bookmark this heading",
-                "Add or remove a bookmark on the heading you are reading (key b)",
-                "bookmark",
-                reader,
-            ),
-            ("Write a note", "Write a note on the heading you are reading (key n)", "note", reader),
-            ("Bookmarks and notes", "List, filter, open, edit and delete them (key m)", "notes_screen", self),
-            ("Notes panel", "Show or hide this pane's notes beside it (key p)", "toggle_notes_panel", reader),
-            ("Export notes", "Write a handout, backup, HTML or CSV file (key e)", "export", self),
-            ("Next heading", "Jump to the next heading (key .)", "next_heading", None),
-            ("Previous heading", "Jump to the previous heading (key ,)", "previous_heading", None),
-            ("Next link", "Move to the next link (key tab)", "next_link", None),
-            ("Previous link", "Move to the previous link (key shift+tab)", "previous_link", None),
-            ("Top of the pane", "Jump to the top (key g)", "scroll_home", None),
-            ("End of the pane", "Jump to the end (key G)", "scroll_end", None),
-            ("Next plain theme", "Calm dark, calm light or high contrast (key T)", "next_theme", self),
-            ("Help", "Every key (key ?)", "help", self),
-        ]
-        for title, help_text, action, target in commands:
-            if target is None:  # the document's own keys
-                yield SystemCommand(title, help_text, partial(reader.run_view_action, action))
-            else:
-                yield SystemCommand(title, help_text, partial(target.run_action, action))  # type: ignore[attr-defined]
+        # where a command is bound is where the palette runs it
+        targets: dict[str, Callable[[str], Any]] = {
+            "app": self.run_action,
+            "reader": reader.run_action,
+            "view": reader.run_view_action,
+        }
+        for entry in commands.palette_entries(self.current_keymap, self.get_key_display):
+            run = targets[entry.command.where]
+            yield SystemCommand(entry.title, entry.help, partial(run, entry.command.action))
         for width in (*LINE_WIDTHS, None):
             said = f"{width} characters" if width else "no limit"
             yield SystemCommand(
                 f"Line width: {said}",
-                "How wide the reading column may be (key w steps through them)",
+                f"How wide the reading column may be (key {self.key_text('line_width')} steps through them)",
                 partial(self.set_line_width, width),
             )
         yield SystemCommand(
             "Change theme", "Pick the colours: light, dark and others (saved for next time)", self.action_change_theme
         )
-        yield SystemCommand("Quit", "Leave the app; your place is kept (key q)", self.action_quit)
+        yield SystemCommand(
+            "Quit", f"Leave the app; your place is kept (key {self.key_text('quit')})", self.action_quit
+        )
 
     # -- stored data (the notebook writes; the app shows what changed) -------------
     def _store_error(self, message: str) -> None:
@@ -670,24 +650,6 @@ class _Plain:
 
     def __repr__(self) -> str:
         return "<data>"
-
-
-def binding_ids() -> set[str]:
-    """The ids of every key binding a keymap may remap."""
-    return {
-        b.id
-        for b in (*LdnApp.BINDINGS, *ReaderScreen.BINDINGS, *DocumentView.BINDINGS)
-        if isinstance(b, Binding) and b.id
-    }
-
-
-def _remapped(binding: Binding, keymap: Mapping[str, str]) -> Binding:
-    """``binding`` with the keys the reader's keymap gave it (for help)."""
-    if binding.id and binding.id in keymap:
-        from dataclasses import replace
-
-        return replace(binding, key=keymap[binding.id], key_display=None)
-    return binding
 
 
 def create_app(library: Library, data_dir: Path, store=None, documents_cached: bool | None = None) -> LdnApp:

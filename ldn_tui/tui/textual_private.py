@@ -208,8 +208,8 @@ PRIVATE: tuple[Private, ...] = (
         "App",
         "_keymap",
         "uses",
-        "the help screen shows the reader's own keys (set with the public set_keymap)",
-        "app.LdnApp.help_sections",
+        "the help screen and the palette show the reader's own keys (set with the public set_keymap)",
+        "app.LdnApp.current_keymap",
     ),
     Private(
         "textual.screen",
@@ -275,7 +275,7 @@ PRIVATE: tuple[Private, ...] = (
         "_providers",
         "tests",
         "the theme commands listed by the palette",
-        "tests/tui/test_comfort.py",
+        "tests/tui/test_comfort.py, tests/tui/test_commands.py",
     ),
     Private(
         "textual.widgets._toast",

@@ -228,7 +228,7 @@ def test_readme_lists_every_binding_id():
     """The README's keymap section names every id a keymap can use."""
     from pathlib import Path
 
-    from ldn_tui.tui.app import binding_ids
+    from ldn_tui.tui.commands import binding_ids
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("### Your keys (keymap)") :][:2500]

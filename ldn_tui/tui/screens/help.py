@@ -1,5 +1,6 @@
-"""The ``?`` help screen: every key, generated from the binding tables so it
-can never fall out of step with them."""
+"""The ``?`` help screen: every key, by section, generated from the command
+table (:mod:`ldn_tui.tui.commands`) so it can never fall out of step with
+the bindings; the reader's own keys (``[keymap]``) are shown."""
 
 from __future__ import annotations
 
@@ -28,20 +29,18 @@ EXTRA_KEYS: list[tuple[str, list[tuple[str, str]]]] = [
 
 
 def binding_rows(app, bindings: list[Binding]) -> list[tuple[str, str]]:
-    """``(keys, description)`` for each binding (one row per action)."""
-    rows: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for binding in bindings:
-        if binding.action in seen or not binding.description:
-            continue
-        if binding.action.startswith("pane(") and binding.action != "pane(1)":
-            continue
-        seen.add(binding.action)
-        keys = binding.key_display or " ".join(
-            app.get_key_display(Binding(key, binding.action)) for key in binding.key.split(",")
+    """``(keys, description)`` for each binding: its ``key_display``, else
+    each of its keys as the app shows them ("? f1"). Which bindings, in
+    which section, is decided by the command table
+    (:func:`ldn_tui.tui.commands.help_sections`)."""
+    return [
+        (
+            binding.key_display
+            or " ".join(app.get_key_display(Binding(key.strip(), binding.action)) for key in binding.key.split(",")),
+            binding.description,
         )
-        rows.append((keys, binding.description))
-    return rows
+        for binding in bindings
+    ]
 
 
 class HelpScreen(Modal[None]):

@@ -68,6 +68,7 @@ from ldn_tui.notes import (
     write_draft,
 )
 from ldn_tui.textsafe import one_line, visible
+from ldn_tui.tui import commands
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.key_order import after_keys
 from ldn_tui.tui.screens.modal import Modal
@@ -285,11 +286,7 @@ class NoteEditor(Modal[None]):
     editor (its text, and the version of the note it was written against).
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "close", "Close", priority=True),
-        Binding("ctrl+d", "delete", "Delete note", priority=True),
-    ]
+    BINDINGS = commands.bindings("editor")
 
     #: Below 14 rows the editor drops its frame and spacing (``-short`` in
     #: app.tcss), so the text box keeps room for a few lines at 30x8.

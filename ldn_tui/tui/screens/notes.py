@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
@@ -35,6 +34,7 @@ from textual.widgets.option_list import Option
 
 from ldn_tui.notes import Bookmark, Note, more_text, preview
 from ldn_tui.textsafe import one_line, visible
+from ldn_tui.tui import commands
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
 from ldn_tui.tui.screens.modal import Modal
 from ldn_tui.tui.widgets.footer import KeysFooter
@@ -181,15 +181,7 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
     Dismissed with the ``(pane id, heading slug)`` to show, or None.
     """
 
-    BINDINGS = [
-        Binding("enter", "open", "Go to", priority=True),
-        Binding("e", "edit", "Edit note"),
-        Binding("d,delete", "delete", "Delete", key_display="d"),
-        Binding("u", "undo_delete", "Undo delete"),
-        Binding("slash", "focus_filter", "Filter"),
-        Binding("escape", "close", "Close", priority=True),
-        Binding("down", "focus_list", "To the list", show=False),
-    ]
+    BINDINGS = commands.bindings("notes")
 
     def __init__(self, notebook: Notebook) -> None:
         super().__init__()

@@ -95,6 +95,9 @@ class ThemeCommands(Provider):
             self.app.theme = name
 
         themes = self.app.available_themes
+        # the key that steps through them now (LdnApp.key_text: the keymap's)
+        key_text = getattr(self.app, "key_text", None)
+        theme_key = key_text("theme") if key_text is not None else "T"
         names = [n for n in THEME_LABELS if n in themes] + sorted(n for n in themes if n not in THEME_LABELS)
         rows: list[tuple[str, str, Any]] = []
         for name in names:
@@ -103,7 +106,7 @@ class ThemeCommands(Provider):
             rows.append(
                 (
                     safe_line(title),
-                    f"A {kind} theme" + (", made for ldn-tui (key T)" if name in THEME_LABELS else ""),
+                    f"A {kind} theme" + (f", made for ldn-tui (key {theme_key})" if name in THEME_LABELS else ""),
                     partial(choose, name),
                 )
             )

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
 from ldn_tui.textsafe import one_line
+from ldn_tui.tui import commands
 from ldn_tui.tui.navigation import History, Location
 from ldn_tui.tui.widgets.document_view import DocumentView, RenderInputs, prerender
 from ldn_tui.tui.widgets.footer import KeysFooter
@@ -36,26 +36,7 @@ SAFE_SCHEMES = ("http://", "https://")
 class ReaderScreen(Screen):
     """Read the panes with the keyboard."""
 
-    BINDINGS = [
-        Binding("1", "pane(1)", "Panes", key_display="1-9", id="pane1"),
-        *[Binding(str(n), f"pane({n})", f"Pane {n}", show=False, id=f"pane{n}") for n in range(2, 10)],
-        Binding("t", "toggle_toc", "Contents", id="contents"),
-        Binding("left_square_bracket,alt+left", "back", "Back", show=False, id="back"),
-        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False, id="forward"),
-        Binding("slash", "find", "Find", id="find"),
-        # n means "next match" while a find is active, else "write a note":
-        # two bindings, and check_action hides the one that does not apply,
-        # so the footer and help say which (finding W5).
-        Binding("n", "next_match", "Next match", id="next_match"),
-        Binding("N", "previous_match", "Previous match", id="previous_match"),
-        Binding("escape", "close_find", "Close find", id="close_find"),
-        Binding("s", "app.search", "Search", id="search"),
-        Binding("b", "bookmark", "Bookmark", id="bookmark"),
-        Binding("n", "note", "Note", id="note"),
-        Binding("m", "app.notes_screen", "Notes", id="notes"),
-        Binding("p", "toggle_notes_panel", "Panel", id="notes_panel"),
-        Binding("e", "app.export", "Export", id="export"),
-    ]
+    BINDINGS = commands.bindings("reader")
 
     show_toc: var[bool] = var(False)
     show_notes: var[bool] = var(False)

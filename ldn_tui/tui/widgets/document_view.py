@@ -17,7 +17,6 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -25,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ldn_tui.content import Block
+from ldn_tui.tui import commands
 from ldn_tui.tui.widgets.render import GUTTER, IncrementalRender, Rendered, Styles, readable, render_blocks
 
 Matcher = Callable[[str, str], list[tuple[int, int]]]
@@ -90,19 +90,7 @@ class DocumentView(ScrollView, can_focus=True):
         "document--marker",
     }
 
-    BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False, id="down"),
-        Binding("k", "scroll_up", "Up", show=False, id="up"),
-        Binding("space", "page_down", "Page down", show=False, id="page_down"),
-        Binding("shift+space", "page_up", "Page up", show=False, id="page_up"),
-        Binding("g", "scroll_home", "Top", show=False, id="top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="bottom"),
-        Binding("full_stop", "next_heading", "Next heading", show=False, id="next_heading"),
-        Binding("comma", "previous_heading", "Previous heading", show=False, id="previous_heading"),
-        Binding("tab", "next_link", "Next link", show=False, id="next_link"),
-        Binding("shift+tab", "previous_link", "Previous link", show=False, id="previous_link"),
-        Binding("enter", "follow_focused_link", "Follow link", show=False, id="follow_link"),
-    ]
+    BINDINGS = commands.bindings("view")
 
     class LinkActivated(Message):
         """The reader chose a link (keyboard or mouse)."""
