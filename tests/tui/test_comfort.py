@@ -214,10 +214,10 @@ async def test_change_theme_lists_every_theme_marked_light_or_dark(tmp_path):
         app.action_change_theme()
         await pilot.pause(0.3)
         assert isinstance(app.screen, CommandPalette)
-        commands = [title for title, _help, _cb in app.screen._providers[0]._themes()]
+        commands = [title for title, _help, _cb in app.screen._providers[0].rows()]
         assert commands[:3] == ["Calm dark", "Calm light", "High contrast"]
         assert "nord (dark)" in commands and "solarized-light (light)" in commands
-        for title, _help, callback in app.screen._providers[0]._themes():
+        for title, _help, callback in app.screen._providers[0].rows():
             if title == "solarized-light (light)":
                 callback()
         await pilot.pause()

@@ -216,7 +216,7 @@ async def test_a_remapped_key_shows_its_new_key_in_the_palette(shipped, tmp_path
         # "Change theme" lists the three plain themes with the key that steps through them
         app.action_change_theme()
         await pilot.pause(0.3)
-        themes = {title: help_text for title, help_text, _ in app.screen._providers[0]._themes()}
+        themes = {title: help_text for title, help_text, _ in app.screen._providers[0].rows()}
         assert themes["Calm dark"].endswith("(key Y)"), themes["Calm dark"]
         await pilot.press("escape")
         await pilot.pause()

@@ -51,23 +51,23 @@ def styled_ranges(text: str, ranges: Iterable[tuple[int, int]], style: Style | N
     return content
 
 
-class AppCommands(Provider):
-    """The app's own commands (``LdnApp.get_system_commands``), each shown
-    with its key, built from plain text only."""
+class PlainRows(Provider):
+    """A provider of plain-text rows ``(title, help, callback)``: it lists
+    them all when the palette opens and fuzzy-matches titles as the reader
+    types, highlighting matches by character ranges (never markup)."""
 
-    def _commands(self) -> list[tuple[str, str, Any]]:
-        commands: list[tuple[str, str, Any]] = []
-        for command in self.app.get_system_commands(self.screen):
-            commands.append((safe_line(command.title), safe_line(command.help), command.callback))
-        return commands
+    def rows(self) -> list[tuple[str, str, Any]]:
+        """The rows to offer, titles and help already terminal-safe."""
+        raise NotImplementedError
 
     async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
+        for title, help_text, callback in self.rows():
+            # Content passes through Content.from_markup unchanged
             yield DiscoveryHit(Content(title), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
+        for title, help_text, callback in self.rows():
             score, offsets = matcher.fuzzy_search.match(matcher.query, title)
             if score > 0:
                 ranges = [(offset, offset + 1) for offset in offsets if not title[offset].isspace()]
@@ -76,17 +76,27 @@ class AppCommands(Provider):
                     styled_ranges(title, ranges, matcher.match_style),
                     callback,
                     text=title,
-                    # Content passes through Content.from_markup unchanged
                     help=Content(help_text),  # type: ignore[arg-type]
                 )
 
 
-class ThemeCommands(Provider):
+class AppCommands(PlainRows):
+    """The app's own commands (``LdnApp.get_system_commands``), each shown
+    with its key, built from plain text only."""
+
+    def rows(self) -> list[tuple[str, str, Any]]:
+        return [
+            (safe_line(command.title), safe_line(command.help), command.callback)
+            for command in self.app.get_system_commands(self.screen)
+        ]
+
+
+class ThemeCommands(PlainRows):
     """Every theme for "Change theme", each marked light or dark (Textual's
     own list gives bare names), the app's three plain ones by their names
     in words first."""
 
-    def _themes(self) -> list[tuple[str, str, Any]]:
+    def rows(self) -> list[tuple[str, str, Any]]:
         from functools import partial
 
         from ldn_tui.tui.themes import THEME_LABELS
@@ -111,21 +121,3 @@ class ThemeCommands(Provider):
                 )
             )
         return rows
-
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._themes():
-            yield DiscoveryHit(Content(title), callback, text=title, help=Content(help_text))  # type: ignore[arg-type]
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._themes():
-            score, offsets = matcher.fuzzy_search.match(matcher.query, title)
-            if score > 0:
-                ranges = [(offset, offset + 1) for offset in offsets if not title[offset].isspace()]
-                yield Hit(
-                    score,
-                    styled_ranges(title, ranges, matcher.match_style),
-                    callback,
-                    text=title,
-                    help=Content(help_text),  # type: ignore[arg-type]  # Content passes through from_markup
-                )
