@@ -374,7 +374,7 @@ class LdnApp(App[int]):
         except Exception as error:  # noqa: BLE001 - a settings file never stops the app
             return [f"{config_file()}: could not use it ({error}); using the default keys."]
         if keymap:
-            self.set_keymap(keymap)
+            self.set_keymap(commands.keep_shared_keys(keymap))
         return problems
 
     def _write_state(self, **changes) -> None:

@@ -289,6 +289,32 @@ def binding_ids() -> set[str]:
     return set(_BY_ID)
 
 
+def keep_shared_keys(keymap: Mapping[str, str]) -> dict[str, str]:
+    """``keymap`` plus, for each command it moves, the other commands that
+    share one of its default keys in the same place, kept on their keys.
+
+    Textual's ``BindingsMap.apply_keymap`` drops *every* binding of a key
+    when one binding on it is remapped: ``note = "z"`` would also take ``n``
+    from "Next match". Naming the others with their own keys makes Textual
+    put them back.
+    """
+    completed = dict(keymap)
+    for moved in keymap:
+        row = _BY_ID.get(moved)
+        if row is None:
+            continue
+        keys = {key.strip() for key in row.keys.split(",")}
+        for other in COMMANDS:
+            if (
+                other.id
+                and other.id not in completed
+                and other.where == row.where
+                and keys & {key.strip() for key in other.keys.split(",")}
+            ):
+                completed[other.id] = other.keys
+    return completed
+
+
 def current_keys(row: Command, keymap: Mapping[str, str]) -> str:
     """The keys ``row`` has now: the keymap's if it remaps them, else the defaults."""
     return keymap.get(row.id, row.keys) if row.id else row.keys

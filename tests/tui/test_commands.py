@@ -13,7 +13,7 @@ import io
 import re
 
 import pytest
-from helpers import ready, record_notifications, seen_data_dir
+from helpers import ready, record_notifications, seen_data_dir, settle
 from rich.console import Console
 from textual.binding import Binding
 from textual.widgets import Label, Static
@@ -351,3 +351,30 @@ async def test_help_rows_are_unchanged_for_the_default_keys(shipped, tmp_path, m
         ("w", "Line width"),
     ]
     assert rows[: len(before)] == before
+
+
+# -- a key two commands share ----------------------------------------------------------
+async def test_moving_note_keeps_n_for_next_match(shipped, tmp_path, monkeypatch):
+    """``n`` is "Next match" while a find is open and "Note" otherwise.
+    Textual's keymap drops every binding of a key when one of them moves:
+    ``note = "z"`` took ``n`` from "Next match" too. The other command keeps
+    its key (and moving "Next match" keeps ``n`` for the note)."""
+    for keymap, note_key, next_key in (('note = "z"', "z", "n"), ('next_match = "f"', "n", "f")):
+        app = _app(shipped, tmp_path, monkeypatch, f"[keymap]\n{keymap}\n")
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            assert _live_keys(app, "note") == {note_key}, keymap
+            await pilot.press("slash", *"the")
+            await settle(pilot)
+            await pilot.press("tab")
+            await settle(pilot)
+            count = str(app.reader.query_one("#find-count").render())
+            assert count.startswith("1/"), count
+            await pilot.press(next_key)
+            await settle(pilot)
+            assert str(app.reader.query_one("#find-count").render()).startswith("2/"), keymap
+            await pilot.press("escape")
+            await settle(pilot)
+            await pilot.press(note_key)
+            await settle(pilot)
+            assert type(app.screen).__name__ == "NoteEditor", keymap
