@@ -12,6 +12,10 @@ every ``changed`` callback. A failure is reported to every ``failed``
 callback as one plain line and the method returns ``None``/``False``: the
 caller keeps what the reader typed.
 
+Screens type against :class:`NotebookLike`, the part of it they use, so a
+test can hand them an in-memory fake (``tests/fakes.py``) and make failures
+that are hard to make with a real file.
+
 No Textual imports here.
 """
 
@@ -21,12 +25,13 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from ldn_tui.content import Library
 from ldn_tui.notes import DB_NAME, AppState, Bookmark, Note, Store
 from ldn_tui.outline import Outline, build_outline, note_order
 
-__all__ = ["Notebook", "SaveResult"]
+__all__ = ["Notebook", "NotebookLike", "SaveResult"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,53 @@ class SaveResult:
 
     note: Note
     outcome: str
+
+
+@runtime_checkable
+class NotebookLike(Protocol):
+    """What the screens (reader, notes screen, note editor) use of a
+    :class:`Notebook`: reads from its snapshot, the changes they ask for,
+    and the listeners. The app itself holds the concrete :class:`Notebook`
+    (it also opens, closes and keeps the reading state)."""
+
+    library: Library
+    data_dir: Path
+    #: bumped whenever what the reads return changes
+    version: int
+    changed: list[Callable[[], None]]
+    failed: list[Callable[[str], None]]
+
+    @property
+    def read_only(self) -> bool: ...
+
+    @property
+    def warning(self) -> str | None: ...
+
+    def bookmarks(self) -> list[Bookmark]: ...
+
+    def notes(self) -> list[Note]: ...
+
+    def markers(self, pane_id: str) -> dict[str, str]: ...
+
+    def known_places(self) -> set[tuple[str, str]]: ...
+
+    def notes_for(self, pane_id: str) -> list[tuple[Note, bool]]: ...
+
+    def note_at(self, pane_id: str, slug: str) -> Note | None: ...
+
+    def get_note(self, note_id: str) -> Note | None: ...
+
+    def outline(self) -> Outline: ...
+
+    def toggle_bookmark(self, pane_id: str, slug: str, heading: str) -> bool | None: ...
+
+    def save_edit(
+        self, pane_id: str, slug: str, heading: str, note_id: str | None, text: str, base_updated: str | None
+    ) -> SaveResult | None: ...
+
+    def delete_note(self, note_id: str) -> bool: ...
+
+    def restore_note(self, note: Note) -> bool: ...
 
 
 @dataclass
@@ -61,6 +113,8 @@ class Notebook:
         #: bumped whenever the snapshot changes: views keyed on it rebuild only then
         self.version = 0
         self._places: set[tuple[str, str]] | None = None
+        #: (version, outline) of the last outline built
+        self._outline: tuple[int, Outline] | None = None
         #: called (no arguments) after every change this notebook made
         self.changed: list[Callable[[], None]] = []
         #: called with one plain line when a change could not be made
@@ -193,9 +247,15 @@ class Notebook:
             return None
 
     def outline(self) -> Outline:
-        """Everything bookmarked or noted, by pane in reading order, orphans last."""
+        """Everything bookmarked or noted, by pane in reading order, orphans last.
+
+        Built again only when the snapshot changed (the notes screen asks on
+        every key typed in its filter; with 100,000 notes a build takes most
+        of a second), so an unchanged notebook returns the same object."""
         snapshot = self._current()
-        return build_outline(self.library, snapshot.bookmarks, snapshot.notes)
+        if self._outline is None or self._outline[0] != self.version:
+            self._outline = (self.version, build_outline(self.library, snapshot.bookmarks, snapshot.notes))
+        return self._outline[1]
 
     # -- changing (one locked write each) --------------------------------------------
 

@@ -4,7 +4,9 @@ first-start notice. (Fixtures live in ``conftest.py``.)
 
 The tests are arranged by layer: ``unit/`` (the domain, no app),
 ``tui/`` (Pilot flows on the real app), ``snapshots/`` (SVG snapshots) and
-``e2e/`` (the built wheel in real terminals and a real browser).
+``e2e/`` (the built wheel in real terminals and a real browser). An
+in-memory notebook for screen tests, and the app built around it, are in
+``fakes.py``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ screen.
 
 from __future__ import annotations
 
-from helpers import SIZE, ready
+from helpers import SIZE, ready, seen_data_dir
 
 
 def test_first_pane(snap_compare, app):
@@ -33,3 +33,23 @@ def test_narrow_terminal(snap_compare, app):
 def test_first_start_notice(snap_compare, app):
     """A fresh data directory: the notice is shown over the first pane."""
     assert snap_compare(app(notice_seen=False), terminal_size=SIZE, run_before=ready)
+
+
+def test_notes_screen(snap_compare, app, tmp_path):
+    """`m` lists bookmarks and notes by pane in reading order: a pane's top
+    first, its orphaned notes after its headings, a pane no longer in the
+    content last; note text is shown as typed (``[bold]`` is not markup)."""
+    from ldn_tui.notes import Store
+
+    data = seen_data_dir(tmp_path / "noted")
+    with Store.open(data) as store:
+        store.toggle_bookmark("beta", "details", "Details")
+        store.add_note("beta", "details", "Details", "Vivid dreams in week one")
+        store.add_note("gone", "x", "From a removed pane", "kept")
+        store.add_note("alpha", "old-heading", "A heading that was removed", "Still mine")
+        store.toggle_bookmark("alpha", "deeper", "Deeper")
+        store.add_note("alpha", "background", "Background", "Ask about dose [bold]\nsecond line")
+        store.toggle_bookmark("alpha", "", "Alpha")
+        store.add_note("alpha", "", "Alpha", "At the top")
+    # down: into the list (the filter's blinking cursor would make the picture flaky)
+    assert snap_compare(app(data_dir=data), press=["m", "down"], terminal_size=SIZE, run_before=ready)

@@ -75,7 +75,7 @@ from ldn_tui.tui.screens.modal import Modal
 from ldn_tui.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    from ldn_tui.notebook import Notebook
+    from ldn_tui.notebook import NotebookLike
 
 #: Characters that end a line for TextArea (``str.splitlines``) become a
 #: plain newline when pasted; other control characters become symbols.
@@ -297,7 +297,7 @@ class NoteEditor(Modal[None]):
 
     def __init__(
         self,
-        notebook: Notebook,
+        notebook: NotebookLike,
         pane_id: str,
         slug: str,
         heading: str,

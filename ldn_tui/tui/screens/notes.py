@@ -15,13 +15,15 @@ it), and the list holds at most :data:`ROWS` entries at first, then a
 "Show more" row (``enter`` adds :data:`ROWS` more); the count under the list
 always counts every match.
 
-The screen only reads the store; every change goes through the app (``delete_note``,
-``toggle_bookmark``, ``edit_note*``).
+The rows come from the notebook's :class:`~ldn_tui.outline.Outline`, the one
+place that decides the reading order and what is orphaned (see
+:func:`listed_panes`). Every change goes through the notebook
+(:class:`~ldn_tui.notebook.NotebookLike`: ``delete_note``, ``toggle_bookmark``,
+``restore_note``) or the note editor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.text import Text
@@ -32,7 +34,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ldn_tui.notes import Bookmark, Note, more_text, preview
+from ldn_tui.notes import Note, more_text, preview
 from ldn_tui.textsafe import one_line, visible
 from ldn_tui.tui import commands
 from ldn_tui.tui.screens.dialogs import ConfirmDialog
@@ -40,7 +42,9 @@ from ldn_tui.tui.screens.modal import Modal
 from ldn_tui.tui.widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
-    from ldn_tui.notebook import Notebook
+    from ldn_tui.content import Library
+    from ldn_tui.notebook import NotebookLike
+    from ldn_tui.outline import Outline, Section
 
 #: Control characters (and DEL, C1) never belong in a one-line filter.
 _NO_CONTROLS = {code: None for code in [*range(0x20), *range(0x7F, 0xA0)]}
@@ -53,23 +57,25 @@ MORE = "more:"
 
 
 class Entry(NamedTuple):
-    """One row of the list: a bookmark, or a note (``note`` set).
+    """One row of the list: a bookmark, or a note (``note`` set), at the
+    place of its :class:`~ldn_tui.outline.Section`.
 
-    A named tuple, not a dataclass: 100,000 of them are made when the screen
-    opens, and a frozen dataclass costs three times as much to build."""
+    ``heading`` is the text stored with the bookmark or note (what the
+    reader was reading when they made it). A named tuple, not a dataclass:
+    100,000 of them are made when the screen opens, and a frozen dataclass
+    costs three times as much to build."""
 
     pane_id: str
     slug: str
     heading: str
     orphaned: bool
-    created: str
     note: Note | None = None
 
     @property
     def key(self) -> str:
         """A stable option id for this entry."""
         if self.note is not None:
-            return f"note:{self.note.id}"
+            return note_key(self.note)
         return f"bookmark:{self.pane_id}\x1f{self.slug}"
 
     @property
@@ -77,47 +83,52 @@ class Entry(NamedTuple):
         return self.note is not None
 
 
-@dataclass(frozen=True)
-class PaneGroup:
-    """The entries of one pane, in reading order."""
+def note_key(note: Note) -> str:
+    """The option id of a note's row."""
+    return f"note:{note.id}"
 
-    pane_id: str
+
+class Listed(NamedTuple):
+    """The rows of one pane, under its title."""
+
     title: str
+    #: the pane is no longer in the content
     missing: bool
     entries: tuple[Entry, ...]
 
 
-def group_entries(notebook: Notebook, bookmarks: list[Bookmark], notes: list[Note]) -> list[PaneGroup]:
-    """Bookmarks and notes grouped by pane (pane order, then unknown panes)
-    and sorted by heading (reading order, orphans last; bookmark first)."""
-    library = notebook.library
-    known = notebook.known_places()
-    entries: dict[str, list[Entry]] = {}
-    for b in bookmarks:
-        orphaned = (b.pane_id, b.slug) not in known
-        entries.setdefault(b.pane_id, []).append(Entry(b.pane_id, b.slug, b.heading, orphaned, b.created))
-    for n in notes:
-        orphaned = (n.pane_id, n.slug) not in known
-        entries.setdefault(n.pane_id, []).append(Entry(n.pane_id, n.slug, n.heading, orphaned, n.created, n))
-    groups: list[PaneGroup] = []
+def listed_panes(outline: Outline, library: Library) -> list[Listed]:
+    """The outline's sections as the list shows them.
+
+    The order and what is orphaned are the outline's (one rule for the
+    handouts and this screen). Only where orphans go differs: a handout
+    keeps them all last ("Other notes"); here a pane's orphans follow its
+    headings, so the reader finds them under the pane they wrote them in,
+    and panes no longer in the content come last (by id, as the outline
+    orders them)."""
+    orphans: dict[str, list[Section]] = {}
+    for section in outline.orphans:
+        orphans.setdefault(section.pane_id, []).append(section)
+    groups = {group.pane_id: group.sections for group in outline.panes}
+    listed: list[Listed] = []
     for pane in library.panes:
-        if pane.id in entries:
-            order = {h.slug: i for i, h in enumerate(library.document(pane.id).headings)}
-            groups.append(PaneGroup(pane.id, pane.title, False, _sorted(entries.pop(pane.id), order)))
-    for pane_id in sorted(entries):  # panes no longer in the content
-        groups.append(PaneGroup(pane_id, pane_id, True, _sorted(entries[pane_id], {})))
-    return groups
+        sections = [*groups.get(pane.id, ()), *orphans.pop(pane.id, ())]
+        if sections:
+            listed.append(Listed(pane.title, False, _entries(sections)))
+    for pane_id, gone in orphans.items():
+        listed.append(Listed(pane_id, True, _entries(gone)))
+    return listed
 
 
-def _sorted(entries: list[Entry], order: dict[str, int]) -> tuple[Entry, ...]:
-    last = len(order)
-
-    def key(e: Entry) -> tuple[int, str, str, bool, str]:
-        slug = e.slug
-        rank = -1 if not slug and not e.orphaned else order.get(slug, last)
-        return (rank, e.heading if e.orphaned else "", slug, e.note is not None, e.created)
-
-    return tuple(sorted(entries, key=key))
+def _entries(sections: list[Section]) -> tuple[Entry, ...]:
+    """A section's rows: its bookmark, then its notes (oldest first)."""
+    rows: list[Entry] = []
+    for section in sections:
+        pane_id, slug, orphaned = section.pane_id, section.slug, section.orphan
+        if section.bookmark is not None:
+            rows.append(Entry(pane_id, slug, section.bookmark.heading, orphaned))
+        rows.extend([Entry(pane_id, slug, note.heading, orphaned, note) for note in section.notes])
+    return tuple(rows)
 
 
 def matches(words: list[str], pane_title: str, entry: Entry) -> bool:
@@ -183,11 +194,11 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
 
     BINDINGS = commands.bindings("notes")
 
-    def __init__(self, notebook: Notebook) -> None:
+    def __init__(self, notebook: NotebookLike) -> None:
         super().__init__()
         self.notebook = notebook
-        #: (notebook version, groups) of the last refresh
-        self._groups: tuple[int, list[PaneGroup]] | None = None
+        #: (outline, its rows) of the last refresh
+        self._groups: tuple[Outline, list[Listed]] | None = None
         self._entries: dict[str, Entry] = {}
         #: The note deleted last on this screen, for ``u`` (undo).
         self._deleted: Note | None = None
@@ -224,13 +235,15 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
 
     # -- the list ------------------------------------------------------------
     def refresh_entries(self) -> None:
-        """Rebuild the list from the store, keeping the highlighted entry."""
-        # from the notebook's snapshot (read again only if the file changed),
-        # grouped again only when it changed: with 100,000 notes grouping
-        # takes most of a second, and the screen refreshes on every resume
-        bookmarks, notes = self.notebook.bookmarks(), self.notebook.notes()
-        if self._groups is None or self._groups[0] != self.notebook.version:
-            self._groups = (self.notebook.version, group_entries(self.notebook, bookmarks, notes))
+        """Rebuild the list from the notebook's outline, keeping the highlighted entry."""
+        # The notebook builds the outline again only when its snapshot
+        # changed (the file is read again only if it changed on disk), and
+        # the rows are made again only for a new outline: with 100,000 notes
+        # that takes most of a second, and the screen refreshes on every
+        # resume and every key typed in the filter.
+        outline = self.notebook.outline()
+        if self._groups is None or self._groups[0] is not outline:
+            self._groups = (outline, listed_panes(outline, self.notebook.library))
         groups = self._groups[1]
         words = self.filter_input.value.casefold().split()
         listing = self.entry_list
@@ -436,11 +449,9 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
         self.entry_list.focus()
 
     def _still_bookmarked(self, entry: Entry) -> bool:
-        try:
-            return self.notebook.store.is_bookmarked(entry.pane_id, entry.slug)
-        except Exception as error:  # noqa: BLE001 - say why; change nothing
-            self.notify(str(error), title="Not changed", severity="error", markup=False)
-            return False
+        # The notebook reads the file again if another window changed it,
+        # so a bookmark removed there is not toggled back on here.
+        return any(b.pane_id == entry.pane_id and b.slug == entry.slug for b in self.notebook.bookmarks())
 
     def action_undo_delete(self) -> None:
         """Bring back the note deleted last on this screen (same id, text and times)."""
@@ -452,7 +463,7 @@ class NotesScreen(Modal["tuple[str, str] | None"]):
         self._deleted = None
         self.notify("Note restored.", timeout=3)
         self.refresh_entries()
-        self._highlight(Entry(note.pane_id, note.slug, note.heading, False, note.created, note).key)
+        self._highlight(note_key(note))
 
     def action_focus_filter(self) -> None:
         self.filter_input.focus()
