@@ -238,7 +238,9 @@ class ReaderScreen(Screen):
             view.markers = self.notebook.markers(pane_id)
             view.show(pane_id, document.blocks, header, y=y, slug=slug)
             self.query_one(PaneList).select_pane(pane_id)
-            self.sub_title = pane.title
+            # Quietly: only a Header shows it (there is none), and setting it
+            # repaints the whole screen, a second frame after every switch.
+            self.set_reactive(Screen.sub_title, pane.title)
             if self.show_toc:
                 self._refresh_toc()
             if self.show_notes:
