@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 from textual.widgets import OptionList
@@ -96,6 +97,8 @@ class PaneList(_Chooser):
         #: the pane being read (marked ``▶``)
         self.current = ""
         self._current_index: int | None = None
+        #: the current entry's lines during one paint (see render_lines)
+        self._marks: dict[int, bool] | None = None
         super().__init__(*(Option(self._label(n, pane), id=pane.id) for n, pane in enumerate(panes, 1)), **kwargs)
 
     @staticmethod
@@ -130,16 +133,26 @@ class PaneList(_Chooser):
             if option in changed:
                 self.refresh_line(y)
 
-    def render_line(self, y: int) -> Strip:
-        strip = super().render_line(y)
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint, working out once which lines are the current entry's."""
+        self._marks = self._current_lines()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._marks = None
+
+    def _current_lines(self) -> dict[int, bool]:
+        """The current entry's lines: line -> whether it is its first."""
         index = self._current_index
         if index is None:
-            return strip
-        try:
-            option, offset = self._lines[self.scroll_offset.y + y]
-        except IndexError:
-            return strip
-        return self._marked(strip, offset == 0) if option == index else strip
+            return {}
+        return {line: offset == 0 for line, (option, offset) in enumerate(self._lines) if option == index}
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        marks = self._marks if self._marks is not None else self._current_lines()
+        first = marks.get(self.scroll_offset.y + y)
+        return strip if first is None else self._marked(strip, first)
 
     def _marked(self, strip: Strip, first: bool) -> Strip:
         """A line of the current pane's entry as it is read: bold, the number
@@ -154,12 +167,16 @@ class PaneList(_Chooser):
             return strip
         segments = list(strip.crop(padding.left, end))
         # The entry's own segments sit on the line's style (the leading
-        # spaces carry it alone); the faint number gets that style in bold.
+        # spaces carry it alone); each keeps its own meta (the option, and
+        # Textual's text offsets), the faint number gets that style in bold.
         base = segments[0].style
-        bold = base + _BOLD if base is not None else _BOLD
-        label = [Segment(part, bold, control) for part, _style, control in segments]
+        bold = (base.clear_meta_and_links() if base is not None else Style()) + _BOLD
+        label = [
+            Segment(part, bold + Style.from_meta(style.meta) if style is not None and style.meta else bold, control)
+            for part, style, control in segments
+        ]
         if first and label[0].text.startswith(" "):
-            label[0] = Segment("▶" + label[0].text[1:], bold, label[0].control)
+            label[0] = Segment("▶" + label[0].text[1:], label[0].style, label[0].control)
         return Strip.join([strip.crop(0, padding.left), Strip(label), strip.crop(end, strip.cell_length)])
 
 
