@@ -163,6 +163,15 @@ PRIVATE: tuple[Private, ...] = (
         "without replacing its prompt (which renders every entry again)",
         "widgets/sidebars.PaneList.render_line",
     ),
+    Private(
+        "textual.widget",
+        "Widget",
+        "_scroll_update",
+        "uses",
+        "a new pane's virtual size reaches the scrollbars without a layout of the whole screen "
+        "(set quietly with set_reactive; as OptionList._update_lines does)",
+        "widgets/document_view.DocumentView._set_virtual_size",
+    ),
     # -- the command palette ---------------------------------------------------------
     Private(
         "textual.command",

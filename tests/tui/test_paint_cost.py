@@ -118,3 +118,37 @@ async def test_a_pane_switch_draws_no_pane_list_entry_again(app, monkeypatch):
             assert marked == [row for row in marked if row.startswith(f"▶ {key} {ldn.library.panes[index].title}")]
             assert len(marked) == 1
         assert drawn == []
+
+
+async def test_a_pane_switch_lays_nothing_out(app, monkeypatch):
+    """Between panes that both need the scrollbar, a switch lays nothing out:
+    the view's size is the same, only its virtual size changes, and that goes
+    to the scrollbar directly (a layout of the whole screen made the switch
+    paint about twice as much)."""
+    ldn = app(content=bundled_content_dir())
+    async with ldn.run_test(size=(100, 30)) as pilot:
+        await ready(pilot)
+        view = ldn.reader.view
+        long_panes = []
+        for key in [str(n) for n in range(1, len(ldn.library.panes[:9]) + 1)]:
+            await pilot.press(key)
+            await pilot.pause()
+            if view.show_vertical_scrollbar:
+                long_panes.append(key)
+        assert len(long_panes) >= 3
+        compositor = ldn.screen._compositor  # noqa: SLF001 - count the layouts
+        layouts = []
+        original = compositor.reflow
+
+        def reflow(*args, **kwargs):
+            layouts.append(1)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(compositor, "reflow", reflow)
+        for key in long_panes[::-1] + long_panes:
+            await pilot.press(key)
+            await pilot.pause()
+            assert view.show_vertical_scrollbar and view.rendered is not None
+            assert view.virtual_size.height == len(view.rendered.lines)
+            assert view.vertical_scrollbar.window_virtual_size == view.virtual_size.height
+        assert layouts == []

@@ -259,11 +259,27 @@ class DocumentView(ScrollView, can_focus=True):
             rendered = job.rendered
         self._rendered = rendered
         self._rendered_for = width
-        self.virtual_size = Size(width, len(rendered.lines))
+        self._set_virtual_size(Size(width, len(rendered.lines)))
         if self.find_query:
             self._compute_matches(keep_index=True)
         self.refresh()
         self._apply_pending()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Take the new pane's size without laying the screen out again.
+
+        ``virtual_size`` is a layout reactive: every pane switch (each pane
+        has its own length) laid out the whole screen and painted more of it,
+        about half of a switch's painting. The view's own size does not
+        change, so only its scrollbars need to know (``_scroll_update``, as
+        Textual's OptionList does); if one must appear or go, its own
+        reactive still asks for the layout that places it.
+        """
+        if size == self.virtual_size:
+            return
+        self.set_reactive(DocumentView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _finish_render(self, job: IncrementalRender, key: tuple[str, int]) -> None:
         """Render the rest of a pane after its first frame is on screen."""
@@ -273,7 +289,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._job = None
         self._cache[key] = job.rendered
         if self._rendered is job.rendered:
-            self.virtual_size = Size(key[1], len(job.rendered.lines))
+            self._set_virtual_size(Size(key[1], len(job.rendered.lines)))
             if self.find_query:
                 self._compute_matches(keep_index=True)
             self._check_heading()
