@@ -446,9 +446,13 @@ class DocumentView(ScrollView, can_focus=True):
                 lines[first] = self.markers[slug]
         return lines
 
-    def _decorate(self, line_no: int, strip: Strip, markers: dict[int, str]) -> Strip:
+    def _decorate(self, line_no: int, strip: Strip, markers: dict[int, str] | None = None) -> Strip:
+        """Line ``line_no`` as painted: gutter markers, focused link, find
+        matches (``markers`` by line, worked out once a paint; else now)."""
         rendered = self._rendered
         assert rendered is not None
+        if markers is None:
+            markers = self._marker_line()
         if markers:
             marker = markers.get(line_no)
             if marker:
