@@ -25,11 +25,14 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from ldn_tui.content import Library
-from ldn_tui.notes import DB_NAME, AppState, Bookmark, Note, Store
+from ldn_tui.notes import DB_NAME, AppState, Bookmark, Note
 from ldn_tui.outline import Outline, build_outline, note_order
+
+if TYPE_CHECKING:
+    from ldn_tui.notes import Store
 
 __all__ = ["Notebook", "NotebookLike", "SaveResult"]
 
@@ -131,6 +134,9 @@ class Notebook:
     def store(self) -> Store:
         """The store, opened now if nothing has opened it yet."""
         if self._store is None:
+            # imported here: the first frame is painted before the store opens
+            from ldn_tui.notes import Store
+
             self._store = Store.open(self.data_dir)
         return self._store
 

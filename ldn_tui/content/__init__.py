@@ -4,9 +4,8 @@ parsed into a document model, checked, cached and printed as plain text.
 No Textual, no Rich, and nothing about the reader's notes.
 """
 
-from ldn_tui.content.cache import load as load_document_cache
-from ldn_tui.content.cache import save as save_document_cache
-from ldn_tui.content.check import check_directory, check_library
+from typing import TYPE_CHECKING
+
 from ldn_tui.content.library import ContentError, Library, load_library
 from ldn_tui.content.models import (
     EVIDENCE_TYPES,
@@ -18,17 +17,60 @@ from ldn_tui.content.models import (
     Span,
     registry_url,
 )
-from ldn_tui.content.plain_text import (
-    DEFAULT_WIDTH,
-    FORMATS,
-    MIN_WIDTH,
-    UnknownPane,
-    list_panes,
-    render,
-    resolve,
-    search_hits,
-    search_misses,
-)
+
+if TYPE_CHECKING:
+    from ldn_tui.content.cache import load as load_document_cache
+    from ldn_tui.content.cache import save as save_document_cache
+    from ldn_tui.content.check import check_directory, check_library
+    from ldn_tui.content.plain_text import (
+        DEFAULT_WIDTH,
+        FORMATS,
+        MIN_WIDTH,
+        UnknownPane,
+        list_panes,
+        render,
+        resolve,
+        search_hits,
+        search_misses,
+    )
+
+#: Names imported on first use (PEP 562), not with the package: the app
+#: needs neither the checker nor the plain-text printer, and reads the
+#: document cache once. name -> (module, attribute)
+_LAZY = {
+    "load_document_cache": ("ldn_tui.content.cache", "load"),
+    "save_document_cache": ("ldn_tui.content.cache", "save"),
+    "check_directory": ("ldn_tui.content.check", "check_directory"),
+    "check_library": ("ldn_tui.content.check", "check_library"),
+    **{
+        name: ("ldn_tui.content.plain_text", name)
+        for name in (
+            "DEFAULT_WIDTH",
+            "FORMATS",
+            "MIN_WIDTH",
+            "UnknownPane",
+            "list_panes",
+            "render",
+            "resolve",
+            "search_hits",
+            "search_misses",
+        )
+    },
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a name of :data:`_LAZY` when it is first asked for."""
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    from importlib import import_module
+
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_WIDTH",

@@ -7,16 +7,8 @@ store, the JSON backup and its importer. No Textual, and no knowledge of the
 guide's content.
 """
 
-from ldn_tui.notes.drafts import (
-    DRAFT_DELAY,
-    Draft,
-    DraftError,
-    drafts_dir,
-)
-from ldn_tui.notes.drafts import left_behind as left_behind_drafts
-from ldn_tui.notes.drafts import new_path as new_draft_path
-from ldn_tui.notes.drafts import remove as remove_draft
-from ldn_tui.notes.drafts import write as write_draft
+from typing import TYPE_CHECKING
+
 from ldn_tui.notes.fields import as_json, json_schema, time_fields
 from ldn_tui.notes.file_format import (
     DB_NAME,
@@ -39,7 +31,48 @@ from ldn_tui.notes.records import (
     StoreReadOnly,
     UnsavableText,
 )
-from ldn_tui.notes.store import Store
+
+if TYPE_CHECKING:
+    from ldn_tui.notes.drafts import (
+        DRAFT_DELAY,
+        Draft,
+        DraftError,
+        drafts_dir,
+    )
+    from ldn_tui.notes.drafts import left_behind as left_behind_drafts
+    from ldn_tui.notes.drafts import new_path as new_draft_path
+    from ldn_tui.notes.drafts import remove as remove_draft
+    from ldn_tui.notes.drafts import write as write_draft
+    from ldn_tui.notes.store import Store
+
+#: Names imported on first use (PEP 562), not with the package: the app
+#: paints its first frame before it opens the store (TinyDB and the locked
+#: file) or looks for drafts. name -> (module, attribute)
+_LAZY = {
+    "Store": ("ldn_tui.notes.store", "Store"),
+    "DRAFT_DELAY": ("ldn_tui.notes.drafts", "DRAFT_DELAY"),
+    "Draft": ("ldn_tui.notes.drafts", "Draft"),
+    "DraftError": ("ldn_tui.notes.drafts", "DraftError"),
+    "drafts_dir": ("ldn_tui.notes.drafts", "drafts_dir"),
+    "left_behind_drafts": ("ldn_tui.notes.drafts", "left_behind"),
+    "new_draft_path": ("ldn_tui.notes.drafts", "new_path"),
+    "remove_draft": ("ldn_tui.notes.drafts", "remove"),
+    "write_draft": ("ldn_tui.notes.drafts", "write"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Import a name of :data:`_LAZY` when it is first asked for."""
+    try:
+        module, attribute = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    from importlib import import_module
+
+    value = getattr(import_module(module), attribute)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DRAFT_DELAY",

@@ -23,7 +23,7 @@ from ldn_tui import startup
 from ldn_tui.content import Library
 from ldn_tui.notebook import Notebook
 from ldn_tui.tui import commands
-from ldn_tui.tui.screens.reader import ReaderScreen
+from ldn_tui.tui.screens.reader import ReaderScreen, StartPlace
 
 if TYPE_CHECKING:
     import threading
@@ -115,7 +115,8 @@ class LdnApp(App[int]):
         return paste_safe(super().get_driver_class())
 
     def get_default_screen(self) -> Screen:
-        return ReaderScreen(self.library, self.notebook)
+        """The reader, told where to start: it shows that pane as it mounts."""
+        return ReaderScreen(self.library, self.notebook, self._start_place())
 
     @property
     def store(self):
@@ -139,29 +140,35 @@ class LdnApp(App[int]):
         """The reader screen (always at the bottom of the stack)."""
         return self.screen_stack[0]  # type: ignore[return-value]
 
-    def start(self) -> None:
-        """Show where the reader left off (called by the reader screen once
-        it is mounted), then open the store.
+    def _start_place(self) -> StartPlace:
+        """Where the reader left off (pane, heading or line, line width),
+        from the saved state the first frame is painted from.
 
         The first frame is painted from the saved state read directly from
-        the file (:func:`~ldn_tui.notes.file_format.peek_state`); the store itself
-        (locks, checks, repairs, warnings) opens right after that frame, so
-        its cost is not on the way to the reader's first sight of the pane.
+        the file (:func:`~ldn_tui.notes.file_format.peek_state`); the store
+        itself (locks, checks, repairs, warnings) opens right after that
+        frame (:meth:`start`), so its cost is not on the way to the reader's
+        first sight of the pane.
         """
         if self._cached_documents is None:
             from ldn_tui.content import load_document_cache
 
             self._cached_documents = load_document_cache(self.library, self.data_dir)
         saved = self._saved
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
         pane, slug, y = self.library.panes[0].id, "", 0
-        width = saved.get("line_width")
-        if type(width) is int and (width == 0 or width in LINE_WIDTHS):
-            self.reader.set_line_width(width or None, before_first_pane=True)
         last = saved.get("last_pane")
         if last and self.library.pane(last):
             pane, slug, y = last, saved.get("last_slug", ""), int(saved.get("scroll_y", 0))
-        self.reader.show_pane(pane, y=y, slug="" if y else slug)
+        place = StartPlace(pane, "" if y else slug, y)
+        width = saved.get("line_width")
+        if type(width) is int and (width == 0 or width in LINE_WIDTHS):
+            place = StartPlace(place.pane_id, place.slug, place.y, width or None)
+        return place
+
+    def start(self) -> None:
+        """The reader shows its first pane (it did so as it mounted): open
+        the store once that frame is out."""
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.call_after_refresh(self._store_opened)
 
     def _saved_state(self) -> dict[str, Any]:
@@ -367,10 +374,14 @@ class LdnApp(App[int]):
         """Remap keys from ``[keymap]`` in the config file (see
         :mod:`ldn_tui.tui.keymap`); return the problems found, never raise."""
         from ldn_tui.paths import config_file
-        from ldn_tui.tui.keymap import load_keymap
 
         try:
-            keymap, problems = load_keymap(config_file(), commands.binding_ids())
+            path = config_file()
+            if not path.exists():  # most readers: nothing to read (nor tomllib to import)
+                return []
+            from ldn_tui.tui.keymap import load_keymap
+
+            keymap, problems = load_keymap(path, commands.binding_ids())
         except Exception as error:  # noqa: BLE001 - a settings file never stops the app
             return [f"{config_file()}: could not use it ({error}); using the default keys."]
         if keymap:

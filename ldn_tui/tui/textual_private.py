@@ -145,6 +145,33 @@ PRIVATE: tuple[Private, ...] = (
         "the ctrl+q key is added only once the footer has its bindings",
         "widgets/footer.KeysFooter",
     ),
+    Private(
+        "textual.widget",
+        "Widget",
+        "_size_updated",
+        "override",
+        "the document view renders its pane for a new width while it is laid out, before the frame "
+        "is painted (render_line only paints; a Resize comes after the paint, or not at all: W6)",
+        "widgets/document_view.DocumentView",
+    ),
+    Private(
+        "textual.widgets._option_list",
+        "OptionList",
+        "_lines",
+        "uses",
+        "which entry (and which of its lines) a painted line is, to mark the pane being read "
+        "without replacing its prompt (which renders every entry again)",
+        "widgets/sidebars.PaneList.render_line",
+    ),
+    Private(
+        "textual.widget",
+        "Widget",
+        "_scroll_update",
+        "uses",
+        "a new pane's virtual size reaches the scrollbars without a layout of the whole screen "
+        "(set quietly with set_reactive; as OptionList._update_lines does)",
+        "widgets/document_view.DocumentView._set_virtual_size",
+    ),
     # -- the command palette ---------------------------------------------------------
     Private(
         "textual.command",

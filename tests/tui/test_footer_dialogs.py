@@ -17,6 +17,7 @@ import pytest
 from helpers import ready, seen_data_dir
 from rich.console import Console
 from textual import events
+from textual.strip import Strip
 from textual.widgets import Label, Static
 from textual.widgets._footer import FooterKey
 
@@ -397,12 +398,24 @@ async def test_the_current_pane_is_marked(shipped, tmp_path):
         await ready(pilot)
         panes = app.screen.query_one(PaneList)
 
+        def drawn() -> list[Strip]:
+            region = panes.content_region
+            return [
+                s.crop(region.x, region.right) for s in app.screen._compositor.render_strips()[region.y : region.bottom]
+            ]
+
         def marked() -> list[str]:
-            return [option.id for option in panes.options if str(option.prompt).startswith("▶")]
+            # what the reader sees: the entry drawn with ▶ in front
+            return [
+                pane.id
+                for pane in shipped.panes
+                for s in drawn()
+                if s.text.startswith(f"▶ {shipped.panes.index(pane) + 1} {pane.title}")
+            ]
 
         assert marked() == [shipped.panes[0].id]
         await pilot.press("3")
         await settle(pilot)
         assert marked() == [shipped.panes[2].id]
-        prompt = panes.get_option(shipped.panes[2].id).prompt
-        assert any("bold" in str(span.style) for span in prompt.spans)
+        line = next(s for s in drawn() if s.text.startswith("▶"))
+        assert all(s.style and s.style.bold and not s.style.dim for s in line if s.text.strip())

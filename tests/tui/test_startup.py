@@ -147,3 +147,44 @@ async def test_width_class_is_set_before_the_first_frame(app):
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
         assert ldn.reader.has_class("-narrow") and not ldn.reader.has_class("-normal")
+
+
+async def test_the_reader_shows_where_it_left_off_as_it_mounts(app, tmp_path, monkeypatch):
+    """The first pane is shown in the reader's own on_mount, from the place
+    the app passed in (no round trip through the app's message queue before
+    the first frame can have text), at the saved heading and line width."""
+    from ldn_tui.tui.screens.reader import ReaderScreen
+
+    data = seen_data_dir(tmp_path / "placed", last_pane="beta", last_slug="", scroll_y=0, line_width=60)
+    seen = []
+    original = ReaderScreen.on_mount
+
+    def on_mount(self):
+        original(self)
+        seen.append((self.pane_id, self.view.line_width, self.view.pane_id))
+
+    monkeypatch.setattr(ReaderScreen, "on_mount", on_mount)
+    ldn = app(data_dir=data)
+    async with ldn.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        assert ldn.reader.pane_id == "beta"
+    assert seen == [("beta", 60, "beta")]
+
+
+def test_start_up_imports_neither_the_store_nor_the_checker():
+    """What the first frame does not need is imported on first use (PEP 562
+    in the package faces, and the notebook opens the store later): TinyDB and
+    the store, the drafts, the content checker and plain-text printer, and
+    tomllib when there is no settings file."""
+    import subprocess
+
+    probe = (
+        "import sys, os; "
+        "from ldn_tui.cli import run; "
+        "from ldn_tui.content import ContentError, load_document_cache, load_library; "
+        "from ldn_tui.tui.app import create_app; "
+        "print(' '.join(sorted(m for m in ('tinydb', 'ldn_tui.notes.store', 'ldn_tui.notes.drafts', "
+        "'ldn_tui.content.check', 'ldn_tui.content.plain_text', 'tomllib') if m in sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -7,6 +7,7 @@ messages.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -19,7 +20,7 @@ from textual.screen import Screen
 from ldn_tui.textsafe import one_line
 from ldn_tui.tui import commands
 from ldn_tui.tui.navigation import History, Location
-from ldn_tui.tui.widgets.document_view import DocumentView, RenderInputs, prerender
+from ldn_tui.tui.widgets.document_view import LINE_WIDTH, DocumentView, RenderInputs, prerender
 from ldn_tui.tui.widgets.footer import KeysFooter
 from ldn_tui.tui.widgets.sidebars import PaneList, TableOfContents
 
@@ -28,9 +29,20 @@ from ldn_tui.tui.widgets.sidebars import PaneList, TableOfContents
 
 if TYPE_CHECKING:
     from ldn_tui.content import Library
-    from ldn_tui.notebook import Notebook
+    from ldn_tui.notebook import NotebookLike
 
 SAFE_SCHEMES = ("http://", "https://")
+
+
+@dataclass(frozen=True)
+class StartPlace:
+    """Where the reader starts: a pane, at heading ``slug`` (or line ``y``),
+    with the reading column capped at ``line_width`` characters (None: no cap)."""
+
+    pane_id: str
+    slug: str = ""
+    y: int = 0
+    line_width: int | None = LINE_WIDTH
 
 
 class ReaderScreen(Screen):
@@ -42,7 +54,8 @@ class ReaderScreen(Screen):
     show_notes: var[bool] = var(False)
 
     class Ready(Message):
-        """The reader is mounted: the app shows where the reader left off."""
+        """The reader is mounted and showing its first pane: the app opens
+        the store and prepares the other panes once that frame is out."""
 
     class Moved(Message):
         """The reader moved (pane, heading slug, line): the app keeps the place."""
@@ -54,10 +67,12 @@ class ReaderScreen(Screen):
     class PanesReady(Message):
         """Every pane is parsed (posted from the background worker)."""
 
-    def __init__(self, library: Library, notebook: Notebook) -> None:
+    def __init__(self, library: Library, notebook: NotebookLike, start: StartPlace | None = None) -> None:
         super().__init__()
         self.library = library
         self.notebook = notebook
+        #: where the reader left off, shown as the screen mounts
+        self._start = start
         self.history = History()
         self.pane_id = ""
         self._find_bar_mount: Any = None
@@ -130,11 +145,8 @@ class ReaderScreen(Screen):
         """The cap on the reading column (characters; None: no limit)."""
         return self.view.line_width
 
-    def set_line_width(self, characters: int | None, *, before_first_pane: bool = False) -> None:
-        if before_first_pane:  # nothing drawn yet: nothing to draw again
-            self.view.line_width = characters
-        else:
-            self.view.set_line_width(characters)
+    def set_line_width(self, characters: int | None) -> None:
+        self.view.set_line_width(characters)
 
     def position(self) -> tuple[str, str, int] | None:
         """(pane id, heading slug, line) of the place on screen, or None."""
@@ -148,7 +160,16 @@ class ReaderScreen(Screen):
         await self.view.run_action(action)
 
     def on_mount(self) -> None:
-        self.view.focus()
+        """Show the first pane now, in the same pass that mounts the screen:
+        its first frame already has the text (the view renders it as it is
+        laid out). Waiting for the app to handle a message first cost a
+        round trip through both message queues at start-up."""
+        view = self.view
+        view.focus()
+        start, self._start = self._start, None
+        if start is not None:
+            view.line_width = start.line_width
+            self.show_pane(start.pane_id, y=start.y, slug=start.slug)
         self.post_message(self.Ready())
 
     def prepare_panes(self) -> None:
@@ -219,7 +240,9 @@ class ReaderScreen(Screen):
             view.markers = self.notebook.markers(pane_id)
             view.show(pane_id, document.blocks, header, y=y, slug=slug)
             self.query_one(PaneList).select_pane(pane_id)
-            self.sub_title = pane.title
+            # Quietly: only a Header shows it (there is none), and setting it
+            # repaints the whole screen, a second frame after every switch.
+            self.set_reactive(Screen.sub_title, pane.title)
             if self.show_toc:
                 self._refresh_toc()
             if self.show_notes:

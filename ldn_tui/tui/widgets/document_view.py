@@ -11,12 +11,12 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -46,6 +46,16 @@ class Match:
     y: int
     start: int
     end: int
+
+
+class _Paint(NamedTuple):
+    """What every line of one paint shares, worked out once per paint."""
+
+    page: Style
+    width: int
+    margin: int
+    #: gutter markers by line
+    markers: dict[int, str]
 
 
 #: How many renderings (pane, width) the view keeps: every pane at two widths.
@@ -133,9 +143,8 @@ class DocumentView(ScrollView, can_focus=True):
         #: the content width the current rendering was asked for
         self._rendered_for = 0
         self._component_cache: dict[str, Style] = {}
-        #: the page style and width during one paint (see render_lines)
-        self._painting = False
-        self._paint: tuple[Style, int] | None = None
+        #: what every line of one paint shares (see render_lines)
+        self._paint: _Paint | None = None
         #: characters of text a line at most (None: the view's full width)
         self.line_width: int | None = LINE_WIDTH
 
@@ -238,11 +247,27 @@ class DocumentView(ScrollView, can_focus=True):
             rendered = job.rendered
         self._rendered = rendered
         self._rendered_for = width
-        self.virtual_size = Size(width, len(rendered.lines))
+        self._set_virtual_size(Size(width, len(rendered.lines)))
         if self.find_query:
             self._compute_matches(keep_index=True)
         self.refresh()
         self._apply_pending()
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Take the new pane's size without laying the screen out again.
+
+        ``virtual_size`` is a layout reactive: every pane switch (each pane
+        has its own length) laid out the whole screen and painted more of it,
+        about half of a switch's painting. The view's own size does not
+        change, so only its scrollbars need to know (``_scroll_update``, as
+        Textual's OptionList does); if one must appear or go, its own
+        reactive still asks for the layout that places it.
+        """
+        if size == self.virtual_size:
+            return
+        self.set_reactive(DocumentView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def _finish_render(self, job: IncrementalRender, key: tuple[str, int]) -> None:
         """Render the rest of a pane after its first frame is on screen."""
@@ -252,7 +277,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._job = None
         self._cache[key] = job.rendered
         if self._rendered is job.rendered:
-            self.virtual_size = Size(key[1], len(job.rendered.lines))
+            self._set_virtual_size(Size(key[1], len(job.rendered.lines)))
             if self.find_query:
                 self._compute_matches(keep_index=True)
             self._check_heading()
@@ -321,75 +346,79 @@ class DocumentView(ScrollView, can_focus=True):
                 self._pending = (int(self.scroll_y), self._jump_slug)
                 self._render_now()
 
-    def on_resize(self, event: events.Resize) -> None:
-        if not self.pane_id or not self.size.width:
-            return
-        if self._pending is not None:
-            self._render_now()
-        else:
-            self._rewrap_if_needed()
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Textual lays the view out at ``size``: render the pane for the new
+        width now, before the frame is painted.
+
+        This is where the content width changes, so the pane is rendered
+        here rather than in :meth:`render_line` (which only paints) or on
+        the Resize event: that event is handled after the frame is painted
+        (the first frame at start-up would be blank), and does not always
+        arrive (the notes panel's first opening narrows the view without
+        one, and the page was clipped under a horizontal scrollbar: W6).
+        Setting ``virtual_size`` here asks for one more layout pass, which
+        sizes the scrollbar.
+        """
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if self.pane_id and self.size.width:
+            if self._pending is not None:
+                self._render_now()
+            else:
+                self._rewrap_if_needed()
+        return resized
 
     def _rewrap_if_needed(self) -> None:
-        """Re-render at the current width if the rendering is for another.
-
-        Called on Resize and, because a Resize does not always arrive (the
-        notes panel's first opening narrows the view without one, and the
-        page was clipped under a horizontal scrollbar: W6), on paint too.
-        """
+        """Re-render at the current width if the rendering is for another,
+        keeping the reader on the heading they were reading."""
         if self._rendered is None or self._rendered_for == self._content_width():
             return
-        # Keep the reader on the heading they were reading.
         slug = self._jump_slug or self._current_slug
         self._pending = (0, slug) if slug else (int(self.scroll_y), "")
         self._render_now()
 
     # -- painting ----------------------------------------------------------
+    # Painting only reads: the pane is rendered where the content or the
+    # width changes (show, _size_updated, set_line_width, a theme change),
+    # never from render_line (no virtual_size, scrolling or messages there;
+    # tests/tui/test_paint_cost.py checks it).
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Paint the lines in ``crop``, working out the page style and width
-        once for all of them (``rich_style`` walks every ancestor's styles:
-        once a line, it was about half of a pane switch's painting)."""
-        self._painting, self._paint = True, None
+        """Paint the lines in ``crop``, working out what every line shares
+        once for all of them: the page style and width (``rich_style`` walks
+        every ancestor's styles: once a line, it was about half of a pane
+        switch's painting), the margin and the gutter markers by line."""
+        self._paint = self._paint_values()
         try:
             return super().render_lines(crop)
         finally:
-            self._painting, self._paint = False, None
+            self._paint = None
+
+    def _paint_values(self) -> _Paint:
+        page, width = self.rich_style, self.scrollable_content_region.width
+        rendered = self._rendered
+        margin = max((width - rendered.width) // 2, 0) if rendered is not None else 0
+        return _Paint(page, width, margin, self._marker_line())
 
     def _page(self) -> tuple[Style, int]:
-        """The page style and the view's content width (kept for the rest of
-        a paint once asked for, after the first line has rendered the pane)."""
-        page = self._paint
-        if page is None:
-            page = (self.rich_style, self.scrollable_content_region.width)
-            if self._painting:
-                self._paint = page
-        return page
+        """The page style and the view's content width."""
+        paint = self._paint or self._paint_values()
+        return paint.page, paint.width
 
     def render_line(self, y: int) -> Strip:
-        if self._pending is not None and self.size.width:
-            # First paint of a new pane: render now, at the width we are
-            # being painted at, rather than a frame later on Resize.
-            self._render_now()
-        elif self.pane_id and self.size.width:
-            self._rewrap_if_needed()
+        paint = self._paint or self._paint_values()
         scroll_x, scroll_y = self.scroll_offset
         line_no = scroll_y + y
-        page, width = self._page()
+        page, width = paint.page, paint.width
         rendered = self._rendered
         if rendered is None or line_no >= len(rendered.lines):
             return Strip.blank(width, page)
-        strip = rendered.lines[line_no]
-        strip = self._decorate(line_no, strip)
-        margin = self._margin()
-        if margin:  # centred in a wide view; the margin is the page too
-            strip = Strip.join([Strip.blank(margin, page), strip])
+        strip = self._decorate(line_no, rendered.lines[line_no], paint.markers)
+        if paint.margin:  # centred in a wide view; the margin is the page too
+            strip = Strip.join([Strip.blank(paint.margin, page), strip])
         return strip.crop_extend(scroll_x, scroll_x + width, page)
 
     def _margin(self) -> int:
         """Blank cells left of a capped page, so it sits in the middle."""
-        rendered = self._rendered
-        if rendered is None:
-            return 0
-        return max((self._page()[1] - rendered.width) // 2, 0)
+        return (self._paint or self._paint_values()).margin
 
     def _marker_line(self) -> dict[int, str]:
         """Gutter markers by line: a heading's on its first line; the top of
@@ -405,11 +434,15 @@ class DocumentView(ScrollView, can_focus=True):
                 lines[first] = self.markers[slug]
         return lines
 
-    def _decorate(self, line_no: int, strip: Strip) -> Strip:
+    def _decorate(self, line_no: int, strip: Strip, markers: dict[int, str] | None = None) -> Strip:
+        """Line ``line_no`` as painted: gutter markers, focused link, find
+        matches (``markers`` by line, worked out once a paint; else now)."""
         rendered = self._rendered
         assert rendered is not None
-        if self.markers:
-            marker = self._marker_line().get(line_no)
+        if markers is None:
+            markers = self._marker_line()
+        if markers:
+            marker = markers.get(line_no)
             if marker:
                 # Keep a space between the markers and the text.
                 marker = marker[: GUTTER - 1].ljust(GUTTER)

@@ -6,15 +6,22 @@ the reader screen decides what to do.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ldn_tui.content import PaneMeta
+
+_BOLD = Style(bold=True)
 
 
 def _toc_label(marker: str, level: int, text: str) -> Table:
@@ -68,7 +75,15 @@ class _Chooser(OptionList):
 
 
 class PaneList(_Chooser):
-    """The list of panes, numbered for the ``1``-``9`` keys."""
+    """The list of panes, numbered for the ``1``-``9`` keys.
+
+    The pane being read is marked ``▶`` and bold while it is painted
+    (:meth:`render_line`): the entries themselves never change, so a pane
+    switch repaints from OptionList's cached lines instead of rendering
+    every entry again (replacing two prompts cleared that cache: about half
+    of a pane switch's painting), and the marker is right in the same frame
+    as the highlight.
+    """
 
     class Chosen(_Chooser.Chosen):
         """The reader picked a pane."""
@@ -81,25 +96,88 @@ class PaneList(_Chooser):
         self.panes = panes
         #: the pane being read (marked ``▶``)
         self.current = ""
+        self._current_index: int | None = None
+        #: the current entry's lines during one paint (see render_lines)
+        self._marks: dict[int, bool] | None = None
         super().__init__(*(Option(self._label(n, pane), id=pane.id) for n, pane in enumerate(panes, 1)), **kwargs)
 
-    def _label(self, number: int, pane: PaneMeta) -> Text:
-        """``▶ 3 Dosing`` for the pane being read (bold), ``  3 Dosing`` else:
-        the current pane is marked by a symbol and weight, not by a colour
-        alone (its highlight background comes from the stylesheet)."""
-        current = pane.id == self.current
-        label = Text("▶ " if current else "  ", style="bold" if current else "")
-        label.append(f"{number if number <= 9 else ' '} ", style="bold" if current else "dim")
-        label.append(pane.title, style="bold" if current else "")
+    @staticmethod
+    def _label(number: int, pane: PaneMeta) -> Text:
+        """``  3 Dosing``: the entry as it is when not being read (the
+        number faint); :meth:`render_line` marks the current one."""
+        label = Text("  ")
+        label.append(f"{number if number <= 9 else ' '} ", style="dim")
+        label.append(pane.title)
         return label
 
     def select_pane(self, pane_id: str) -> None:
-        """Mark and highlight ``pane_id`` without posting Chosen."""
-        previous, self.current = self.current, pane_id
-        for number, pane in enumerate(self.panes, 1):
-            if pane.id in (previous, pane_id):
-                self.replace_option_prompt(pane.id, self._label(number, pane))
-        self.highlight_id(pane_id)
+        """Mark and highlight ``pane_id`` without posting Chosen.
+
+        Only the entries that change (the old and new current pane, and the
+        old highlight) are painted again: the highlight is set quietly
+        (``set_reactive``: its watcher would repaint the whole list and post
+        OptionHighlighted, which this would prevent anyway) and the list
+        scrolled to it by hand.
+        """
+        index = next((i for i, pane in enumerate(self.panes) if pane.id == pane_id), None)
+        changed = {self._current_index, self.highlighted, index}
+        self.current, self._current_index = pane_id, index
+        if index is None:
+            return
+        if not self.is_mounted:
+            self.highlight_id(pane_id)
+            return
+        self.set_reactive(OptionList.highlighted, index)
+        self.scroll_to_highlight()
+        for y, (option, _offset) in enumerate(self._lines):
+            if option in changed:
+                self.refresh_line(y)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint, working out once which lines are the current entry's."""
+        self._marks = self._current_lines()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._marks = None
+
+    def _current_lines(self) -> dict[int, bool]:
+        """The current entry's lines: line -> whether it is its first."""
+        index = self._current_index
+        if index is None:
+            return {}
+        return {line: offset == 0 for line, (option, offset) in enumerate(self._lines) if option == index}
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        marks = self._marks if self._marks is not None else self._current_lines()
+        first = marks.get(self.scroll_offset.y + y)
+        return strip if first is None else self._marked(strip, first)
+
+    def _marked(self, strip: Strip, first: bool) -> Strip:
+        """A line of the current pane's entry as it is read: bold, the number
+        no longer faint (a symbol and weight, not a colour alone, say which
+        pane it is; its highlight background comes from the stylesheet) and,
+        on its first line, ``▶`` in place of the leading space."""
+        padding = self.get_component_styles("option-list--option").padding
+        right = strip.cell_length - padding.right
+        text = strip.crop(padding.left, right).text
+        end = padding.left + cell_len(text.rstrip())
+        if end <= padding.left:
+            return strip
+        segments = list(strip.crop(padding.left, end))
+        # The entry's own segments sit on the line's style (the leading
+        # spaces carry it alone); each keeps its own meta (the option, and
+        # Textual's text offsets), the faint number gets that style in bold.
+        base = segments[0].style
+        bold = (base.clear_meta_and_links() if base is not None else Style()) + _BOLD
+        label = [
+            Segment(part, bold + Style.from_meta(style.meta) if style is not None and style.meta else bold, control)
+            for part, style, control in segments
+        ]
+        if first and label[0].text.startswith(" "):
+            label[0] = Segment("▶" + label[0].text[1:], label[0].style, label[0].control)
+        return Strip.join([strip.crop(0, padding.left), Strip(label), strip.crop(end, strip.cell_length)])
 
 
 class TableOfContents(_Chooser):
