@@ -9,6 +9,7 @@ random-key run is the exception the issue allows; it lives in
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -16,7 +17,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pytest
@@ -107,12 +108,37 @@ _FACTS = """
 
 
 @pytest.fixture(scope="session")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
+def installed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Installed:
     """Build the wheel from this checkout (offline, like tests/e2e/test_wheel.py),
     make a venv, install the wheel there (pip resolves its dependencies) and
-    ask the installed app for its themes, palette commands and panes."""
+    ask the installed app for its themes, palette commands and panes.
+
+    Under xdist the workers share one build: the first to take the lock
+    builds it in the run's common temporary directory, the others wait and
+    read what it left (``installed.json``). Nothing writes to that venv."""
+    if worker_id == "master":  # not under xdist
+        return _install(tmp_path_factory.mktemp("e2e-install"))
+    shared = tmp_path_factory.getbasetemp().parent / "e2e-install"
+    shared.mkdir(exist_ok=True)
+    done = shared / "installed.json"
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            made = _install(shared)
+            done.write_text(json.dumps(asdict(made), default=str))
+    facts = json.loads(done.read_text())
+    return Installed(
+        Path(facts["venv"]),
+        Path(facts["exe"]),
+        Path(facts["python"]),
+        tuple(facts["themes"]),
+        tuple(facts["commands"]),
+        tuple((p[0], p[1]) for p in facts["panes"]),
+    )
+
+
+def _install(root: Path) -> Installed:
     started = time.monotonic()
-    root = tmp_path_factory.mktemp("e2e-install")
     wheelhouse = root / "wheelhouse"
     _run(
         [

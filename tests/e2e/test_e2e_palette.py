@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from e2e.conftest import Installed, write_state
 from e2e.tmux_driver import Terminal, view_title
 
@@ -62,20 +64,34 @@ def close_palette(term: Terminal, typed: str) -> None:
     term.wait_gone(PALETTE)
 
 
-def test_palette_survives_every_title_and_word_typed_one_key_at_a_time(installed: Installed, terminal, tmp_path):
+#: The sweep in parts (a terminal each), so a parallel run (pytest -n)
+#: spreads it; together they type every word.
+PARTS = 4
+
+
+@pytest.mark.parametrize("part", range(PARTS))
+def test_palette_survives_every_title_and_word_typed_one_key_at_a_time(
+    installed: Installed, terminal, tmp_path, part: int
+):
+    data = write_state(tmp_path / "data", notice_seen=True)
+    term = terminal(size=(100, 30), data_dir=data)
+    term.wait_for("Last reviewed", what="the first pane")
+
+    words = [*installed.commands, *FREE_WORDS]
+    assert len(installed.commands) >= 20, installed.commands
+    for word in words[part::PARTS]:
+        open_palette(term)
+        type_slowly(term, word)
+        close_palette(term, word)
+    term.check_alive("after the palette sweep")
+
+
+def test_enter_on_the_palettes_safe_commands_opens_what_they_name(installed: Installed, terminal, tmp_path):
     data = write_state(tmp_path / "data", notice_seen=True)
     term = terminal(size=(100, 30), data_dir=data)
     first_title = installed.panes[0][1]
     term.wait_for("Last reviewed", what="the first pane")
 
-    words = [*installed.commands, *FREE_WORDS]
-    assert len(installed.commands) >= 20, installed.commands
-    for word in words:
-        open_palette(term)
-        type_slowly(term, word)
-        close_palette(term, word)
-
-    # enter on the safe commands: each opens what it names.
     for _pane_id, title in reversed(installed.panes):
         open_palette(term)
         type_slowly(term, f"Go to: {title}")
@@ -94,4 +110,4 @@ def test_palette_survives_every_title_and_word_typed_one_key_at_a_time(installed
     term.wait_for(HELP, what="the help screen after the palette's Help")
     term.keys("Escape")
     term.wait_for(lambda s: not any(h in s.text for h in HELP), what="the help screen to close")
-    term.check_alive("after the palette sweep")
+    term.check_alive("after the palette's commands")

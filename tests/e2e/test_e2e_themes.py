@@ -24,6 +24,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
+
 from e2e.conftest import Installed, write_state
 from e2e.tmux_driver import Screen, Terminal, contrast, view_title
 
@@ -31,8 +33,11 @@ SIZE = (100, 30)
 MIN_CONTRAST = 4.5
 #: key -> text that shows the dialog is open
 DIALOGS = {"?": "Keys", "t": "(its own border)", "s": "Search everything", "m": "Bookmarks and notes", "e": "Markdown"}
-#: parallel terminals (each app mostly waits for keys; this halves the time)
-WORKERS = 3
+#: parallel terminals per part (each app mostly waits for keys)
+WORKERS = 2
+#: the sweep in parts, so a parallel run (pytest -n) spreads it; together
+#: they cover every theme and NO_COLOR=1
+PARTS = 3
 
 
 def is_text(char: str) -> bool:
@@ -125,13 +130,15 @@ def sweep(installed: Installed, start: Callable[..., Terminal], tmp_path: Path, 
     return problems
 
 
-def test_every_theme_paints_every_cell_with_readable_text(installed: Installed, terminal, tmp_path):
-    themes: list[str | None] = [*installed.themes, None]
-    assert "nord" in themes and len(themes) >= 10, themes
+@pytest.mark.parametrize("part", range(PARTS))
+def test_every_theme_paints_every_cell_with_readable_text(installed: Installed, terminal, tmp_path, part: int):
+    every: list[str | None] = [*installed.themes, None]
+    assert "nord" in every and len(every) >= 10, every
+    themes = every[part::PARTS]
     with ThreadPoolExecutor(WORKERS) as pool:
         results = list(pool.map(lambda t: sweep(installed, terminal, tmp_path, t), themes))
     problems = [p for r in results for p in r]
     failed = sorted({p.split(" / ")[0].split(":")[0] for p in problems})
-    assert not problems, f"{len(failed)} of {len(themes)} themes fail ({', '.join(failed)}):\n" + "\n".join(
-        problems[:80]
+    assert not problems, (
+        f"{len(failed)} of {len(themes)} themes in this part fail ({', '.join(failed)}):\n" + "\n".join(problems[:80])
     )

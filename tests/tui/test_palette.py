@@ -104,7 +104,7 @@ FREE_WORDS = [
 
 
 #: parts of the sweep (one app each), so a parallel run (pytest -n) spreads it
-PARTS = 3
+PARTS = 6
 
 
 @pytest.mark.parametrize("part", range(PARTS))
