@@ -34,6 +34,13 @@ FREE_WORDS = (
     "help",
     "studies",
     "Keys",
+    "fibromyalgia",
+    "go to dosing",
+    "naltrexone",
+    "g",
+    "[/x]",
+    "[@click=app.quit]",
+    "4.5 mg [/day]",
 )
 #: The palette's search icon (Textual's ``CommandPalette``): it is open.
 PALETTE = "🔎"
@@ -55,11 +62,14 @@ def type_slowly(term: Terminal, text: str) -> None:
         term.check_alive(f"after typing {char!r} of {text!r} into the palette")
 
 
-def close_palette(term: Terminal, typed: str) -> None:
-    # Let the providers answer the last key before leaving (the crash came
-    # from drawing their answers).
-    term.wait_settled(quiet=0.2, timeout=3)
+def close_palette(term: Terminal, typed: str, listed: bool = False) -> None:
+    """Let the providers answer the last key before leaving (the crash came
+    from drawing their answers); ``listed``: the typed text is one of the
+    palette's titles, so it shows twice: in the input and in the results."""
+    screen = term.wait_settled(quiet=0.2, timeout=3)
     term.check_alive(f"once the palette showed the results for {typed!r}")
+    if listed:
+        assert screen.text.count(typed) >= 2, f"{typed!r} typed, not in the results:\n{screen.text}"
     term.keys("Escape")
     term.wait_gone(PALETTE)
 
@@ -82,7 +92,7 @@ def test_palette_survives_every_title_and_word_typed_one_key_at_a_time(
     for word in words[part::PARTS]:
         open_palette(term)
         type_slowly(term, word)
-        close_palette(term, word)
+        close_palette(term, word, listed=word in installed.commands)
     term.check_alive("after the palette sweep")
 
 

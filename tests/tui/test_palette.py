@@ -75,9 +75,11 @@ def app_on(shipped, data_dir: Path):
     return create_app(shipped, data_dir)
 
 
-#: words that crashed the palette in the review (C1, F2, F3) and a few more;
-#: the command titles themselves ("Change theme", "Quit", "Help", ...) are
-#: typed too, from the app's own list
+#: words that crashed the palette in the review (C1, F2, F3) and a few more,
+#: markup among them. Every command title, and these words, are also typed
+#: one key at a time into the installed app in a real terminal, which checks
+#: that each title is listed (tests/e2e/test_e2e_palette.py); here the same
+#: words go through Pilot, where a crash shows its traceback.
 FREE_WORDS = [
     "do",
     "dose",
@@ -104,22 +106,19 @@ FREE_WORDS = [
 
 
 #: parts of the sweep (one app each), so a parallel run (pytest -n) spreads it
-PARTS = 6
+PARTS = 2
 
 
 @pytest.mark.parametrize("part", range(PARTS))
-async def test_typing_every_title_and_free_words_one_key_at_a_time_never_crashes(shipped, tmp_path, part):
+async def test_typing_free_words_one_key_at_a_time_never_crashes(shipped, tmp_path, part):
     app = app_on(shipped, seen_data_dir(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        titles = [command.title for command in app.get_system_commands(app.screen)]
-        for word in (titles + FREE_WORDS)[part::PARTS]:
+        for word in FREE_WORDS[part::PARTS]:
             await open_palette(pilot)
             await type_slowly(pilot, word)
-            lines = await palette_lines(pilot, settle=0.15)
+            await palette_lines(pilot, settle=0.15)
             assert app.is_running, f"the app stopped while typing {word!r}"
-            if word in titles:
-                assert any(line.startswith(word) for line in lines), (word, lines[:5])
             await close_palette(pilot)
         assert app.is_running
         assert app.return_code is None
