@@ -99,10 +99,9 @@ def offer_drafts(app: App, notebook: Notebook, skip: frozenset[Any] = frozenset(
 
 
 def _already_saved(notebook: Notebook, draft: Draft) -> bool:
-    try:
-        note = notebook.store.get_note(draft.note_id) if draft.note_id else None
-    except Exception:  # noqa: BLE001 - ask the reader instead
-        return False
+    """Whether the note already holds the draft's text (a store that cannot
+    be read says so through the notebook, and the reader is asked)."""
+    note = notebook.get_note(draft.note_id) if draft.note_id else None
     return note is not None and note.text == draft.text
 
 
