@@ -236,20 +236,15 @@ async def test_the_editor_draws_a_long_line_as_textual_does(tmp_path, monkeypatc
             await settle(pilot, note_editor.NoteEditor)
             area = app.screen.text_area
             assert area.text == text
+            # A blinking cursor is drawn in one half-second and not the next:
+            # a loaded machine drew the two sides in different phases.
+            area.cursor_blink = False
             area.move_cursor((0, 5000))
             area.move_cursor((0, 5030), select=True)
             assert (area.selection.start, area.selection.end) == ((0, 5000), (0, 5030))
-            # The selection reaches the drawn rows once the area has handled
-            # the move (later on a loaded machine): draw until two draws agree.
-            drawn = None
-            for _ in range(50):
-                await pilot.pause(0.02)
-                strips = area.render_lines(Region(0, 0, area.size.width, area.size.height))
-                now = [(s.text, [str(seg.style) for seg in s]) for s in strips]
-                if now == drawn:
-                    break
-                drawn = now
-            seen.append(drawn)
+            await pilot.pause()
+            strips = area.render_lines(Region(0, 0, area.size.width, area.size.height))
+            seen.append([(s.text, [str(seg.style) for seg in s]) for s in strips])
     assert seen[0] == seen[1]
 
 
