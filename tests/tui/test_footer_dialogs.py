@@ -263,6 +263,48 @@ async def test_n_shows_next_match_while_finding_and_note_otherwise(shipped, tmp_
         assert await n_label(["Note"]) == ["Note"]
 
 
+async def test_a_screen_that_opens_rebuilds_its_footer_fewer_times_than_it_hears_of_changes(
+    shipped, tmp_path, monkeypatch
+):
+    """Opening a screen tells its footer of three or four binding changes at
+    once (focus, the stack, app focus). Textual's footer rebuilds its keys
+    once for each (9 rebuilds to open and close the notes screen); ours
+    rebuilds once for those that come together, and still shows the keys
+    of the screen it is on."""
+    heard: list[int] = []
+    rebuilt: list[int] = []
+    recompose, changed = KeysFooter.recompose, KeysFooter.bindings_changed
+
+    async def counted_recompose(self):
+        rebuilt.append(id(self))
+        return await recompose(self)
+
+    def counted_changed(self, screen):
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            heard.append(id(self))
+        return changed(self, screen)
+
+    monkeypatch.setattr(KeysFooter, "recompose", counted_recompose)
+    monkeypatch.setattr(KeysFooter, "bindings_changed", counted_changed)
+    app = create_app(shipped, seen_data_dir(tmp_path / "data"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        await settle(pilot, 0.5)
+        heard.clear()
+        rebuilt.clear()
+        await pilot.press("m")
+        await settle(pilot, 0.5)
+        drawn = {key.action for key in footer_keys_drawn(app.screen)}
+        assert "close" in drawn and "note" not in drawn, drawn  # the notes screen's keys
+        await pilot.press("escape")
+        await settle(pilot, 0.5)
+        assert isinstance(app.screen, ReaderScreen)
+        drawn = {key.action for key in footer_keys_drawn(app.screen)}
+        assert {"note", "help", "quit"} <= drawn, drawn
+    assert len(set(rebuilt)) == 2, rebuilt  # the notes screen's footer and the reader's
+    assert len(rebuilt) < len(heard), f"{len(rebuilt)} rebuilds for {len(heard)} changes heard"
+
+
 # -- F25: q followed at once by another key ---------------------------------------------
 
 

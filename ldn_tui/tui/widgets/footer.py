@@ -8,8 +8,13 @@ they stay visible at every width down to 40 columns.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 #: Actions pinned to the front of the footer, in this order.
 PINNED = ("help", "app.help", "quit", "app.quit")
@@ -22,6 +27,24 @@ class KeysFooter(Footer):
         kwargs.setdefault("compact", True)
         kwargs.setdefault("show_command_palette", False)
         super().__init__(**kwargs)
+        #: a recompose is queued (see :meth:`bindings_changed`)
+        self._recompose_queued = False
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """Textual's footer rebuilds its keys once per change it hears of; a
+        screen that opens hears of three or four at once (focus, the stack,
+        app focus), so this one queues one rebuild, which reads the keys as
+        they are when it runs."""
+        self._bindings_ready = True
+        if not screen.app.app_focus or not (self.is_attached and screen is self.screen):
+            return
+        if not self._recompose_queued:
+            self._recompose_queued = True
+            self.call_after_refresh(self._recompose_once)
+
+    async def _recompose_once(self) -> None:
+        self._recompose_queued = False
+        await self.recompose()
 
     def compose(self):
         keys = list(super().compose())
