@@ -17,6 +17,7 @@ from ldn_tui.content.models import (
     Span,
     registry_url,
 )
+from ldn_tui.startup import lazy_names
 
 if TYPE_CHECKING:
     from ldn_tui.content.cache import load as load_document_cache
@@ -58,18 +59,7 @@ _LAZY = {
     },
 }
 
-
-def __getattr__(name: str) -> object:
-    """Import a name of :data:`_LAZY` when it is first asked for."""
-    try:
-        module, attribute = _LAZY[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    from importlib import import_module
-
-    value = getattr(import_module(module), attribute)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, _LAZY)
 
 
 __all__ = [
