@@ -253,8 +253,3 @@ def run_serve(args: argparse.Namespace, content: Path, data: Path) -> int:
     except OSError as error:  # lost a race for the port since the check above
         return _fail(describe(error, host, args.port))
     return 0
-
-
-#: What the app's "no terminal" error should add (the check itself lives in
-#: ``ldn_tui.cli.run``): the ways in that need no terminal.
-NO_TERMINAL_HINT = "for plain text try 'ldn-tui show' and 'ldn-tui search'; for a browser, 'ldn-tui serve'"
