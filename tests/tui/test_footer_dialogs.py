@@ -322,6 +322,18 @@ async def test_q_then_another_key_exits_cleanly(shipped, tmp_path, keys):
     assert app._exception is None
 
 
+async def test_a_key_that_arrives_after_the_last_screen_closed_is_dropped(shipped, tmp_path):
+    """The seeded random-key run met it after the palette's Quit: a key still
+    queued once the last screen had closed raised ScreenStackError."""
+    app = create_app(shipped, seen_data_dir(tmp_path / "data"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+    assert app.screen_stack == []
+    for event in (events.Key("x", "x"), events.Key("escape", None), events.Paste("text")):
+        event.set_sender(app)
+        await app.on_event(event)
+
+
 # -- W8: "Keep it" -------------------------------------------------------------------------
 
 
