@@ -52,6 +52,7 @@ def main() -> int:
         fixture = Path(__file__).resolve().parents[1] / "fixtures" / "content"
         book = Notebook(load_library(fixture), data_dir, store)
         note = book.notes()[0]
+        print("saving", flush=True)  # the test's random kill time counts from here
         i = 0
         while True:
             i += 1
