@@ -14,12 +14,12 @@ from ldn_tui.notes.file_format import (
     DB_NAME,
     EXTRA_MAX_KEYS,
     key_problem,
-    peek_state,
     shown_key,
     value_problem,
 )
 from ldn_tui.notes.models import JSON_DEFS, AppState, Bookmark, Note
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, more_text, preview, too_long
+from ldn_tui.notes.peek import peek_state
 from ldn_tui.notes.records import (
     EARLIEST,
     LATEST,

@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from pathlib import Path
 from typing import Any
 
 from ldn_tui.notes.fields import BOOKMARK_FIELDS, NOTE_FIELDS, STATE_TYPES
@@ -288,37 +287,3 @@ def load_tables(obj: Any) -> tuple[dict[str, Any], LoadInfo]:
         else:
             tables[name] = table  # unknown table: kept as it is
     return tables, LoadInfo(version, migrated_from, tuple(problems))
-
-
-def peek_state(path: Path) -> dict[str, Any] | None:
-    """The saved app state, read without locking, repairing or importing the
-    store (the app paints its first frame from it, then opens the store).
-
-    Returns only well-typed known fields, or None when the file is missing,
-    damaged, of another schema or otherwise not plainly readable: the real
-    open that follows deals with all of those.
-    """
-    import json
-
-    try:
-        obj = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError):
-        return None
-    if type(obj) is not dict:
-        return None
-    meta = obj.get("meta")
-    versions = [d.get("schema") for d in meta.values() if type(d) is dict] if type(meta) is dict else []
-    if versions != [STORE_SCHEMA_VERSION]:
-        return None
-    table = obj.get("state")
-    if type(table) is not dict or len(table) != 1:
-        return None
-    doc = next(iter(table.values()))
-    if type(doc) is not dict:
-        return None
-    state = {f: doc[f] for f, types in STATE_TYPES.items() if f in doc and type(doc[f]) in types}
-    if "scroll_y" in state:
-        state["scroll_y"] = clamp_scroll(state["scroll_y"])
-    if type(doc.get("line_width")) is int:  # the first frame is drawn at it
-        state["line_width"] = doc["line_width"]
-    return state
