@@ -130,22 +130,6 @@ PRIVATE: tuple[Private, ...] = (
         "screens/note_editor.SafeTextArea; widgets/footer.KeysFooter",
     ),
     Private(
-        "textual.widgets._footer",
-        "FooterKey",
-        "",
-        "import",
-        "the footer adds a ctrl+q Quit key when q is taken by a text field; not exported by textual.widgets",
-        "widgets/footer.KeysFooter; tests/tui/test_footer_dialogs.py",
-    ),
-    Private(
-        "textual.widgets._footer",
-        "Footer",
-        "_bindings_ready",
-        "uses",
-        "the ctrl+q key is added only once the footer has its bindings",
-        "widgets/footer.KeysFooter",
-    ),
-    Private(
         "textual.widget",
         "Widget",
         "_size_updated",
@@ -287,6 +271,14 @@ PRIVATE: tuple[Private, ...] = (
         "tests",
         "the app ended without an exception",
         "tests/tui/test_dismiss_once.py, test_footer_dialogs.py, e2e",
+    ),
+    Private(
+        "textual.screen",
+        "Screen",
+        "_refresh_layout",
+        "tests",
+        "counts layout passes: a footer repaint must lay nothing out",
+        "tests/tui/test_footer_dialogs.py",
     ),
     Private(
         "textual.app",

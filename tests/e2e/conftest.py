@@ -108,7 +108,7 @@ _FACTS = """
 
 
 @pytest.fixture(scope="session")
-def installed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Installed:
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     """Build the wheel from this checkout (offline, like tests/e2e/test_wheel.py),
     make a venv, install the wheel there (pip resolves its dependencies) and
     ask the installed app for its themes, palette commands and panes.
@@ -116,7 +116,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Insta
     Under xdist the workers share one build: the first to take the lock
     builds it in the run's common temporary directory, the others wait and
     read what it left (``installed.json``). Nothing writes to that venv."""
-    if worker_id == "master":  # not under xdist
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # not under xdist (or without it: -p no:xdist)
         return _install(tmp_path_factory.mktemp("e2e-install"))
     shared = tmp_path_factory.getbasetemp().parent / "e2e-install"
     shared.mkdir(exist_ok=True)

@@ -2,62 +2,150 @@
 
 Textual's Footer lists the focused widget's keys first and the app's last,
 so at 40-79 columns ``? Help`` and ``q Quit`` were cut off (finding E2).
-:class:`KeysFooter` moves them to the front and uses the compact style, so
-they stay visible at every width down to 40 columns.
+:class:`KeysFooter` puts them in front, in the compact style, so they stay
+visible at every width down to 40 columns.
+
+It is one widget that paints one line. Textual's Footer is a container of
+one widget per key, rebuilt (unmounted, mounted, styled and laid out) on
+every binding change: 20% of the app's start-up and again each time a
+screen opens or a find starts. Here a binding change only repaints the line.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
-
-if TYPE_CHECKING:
-    from textual.screen import Screen
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.geometry import Region
+from textual.screen import Screen
+from textual.widget import Widget
 
 #: Actions pinned to the front of the footer, in this order.
 PINNED = ("help", "app.help", "quit", "app.quit")
+QUIT = ("quit", "app.quit")
 
 
-class KeysFooter(Footer):
-    """A compact footer whose Help and Quit keys come first."""
+class FooterEntry(NamedTuple):
+    """One key the footer shows."""
+
+    key: str
+    key_display: str
+    description: str
+    action: str
+    enabled: bool = True
+
+
+class KeysFooter(Widget, can_focus=False):
+    """A compact one-line footer whose Help and Quit keys come first.
+
+    A click on an entry presses its key, as with Textual's footer.
+    """
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "footer-key--key",
+        "footer-key--description",
+        "footer-key--hover",
+    }
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("compact", True)
-        kwargs.setdefault("show_command_palette", False)
         super().__init__(**kwargs)
-        #: a recompose is queued (see :meth:`bindings_changed`)
-        self._recompose_queued = False
+        #: (start column, end column, entry) as last painted
+        self._spans: list[tuple[int, int, FooterEntry]] = []
+        self._hover: int | None = None
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen) -> None:
-        """Textual's footer rebuilds its keys once per change it hears of; a
-        screen that opens hears of three or four at once (focus, the stack,
-        app focus), so this one queues one rebuild, which reads the keys as
-        they are when it runs."""
-        self._bindings_ready = True
-        if not screen.app.app_focus or not (self.is_attached and screen is self.screen):
-            return
-        if not self._recompose_queued:
-            self._recompose_queued = True
-            self.call_after_refresh(self._recompose_once)
+        """The keys changed (focus, a find, a screen opening): repaint. A
+        screen that opens reports three or four changes at once; the repaints
+        they ask for are one."""
+        if self.is_attached and screen is self.screen:
+            self.refresh()
 
-    async def _recompose_once(self) -> None:
-        self._recompose_queued = False
-        await self.recompose()
+    # -- what is shown ---------------------------------------------------------------
 
-    def compose(self):
-        keys = list(super().compose())
-        if self._bindings_ready and not any(getattr(key, "action", None) in ("quit", "app.quit") for key in keys):
+    def entries(self) -> list[FooterEntry]:
+        """The keys to show now, Help and Quit first (one entry per action,
+        with its first key)."""
+        if not self.is_attached:
+            return []
+        by_action: dict[str, FooterEntry] = {}
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if binding.show and binding.action not in by_action:
+                by_action[binding.action] = FooterEntry(
+                    binding.key, self.app.get_key_display(binding), binding.description, binding.action, enabled
+                )
+        entries = list(by_action.values())
+        if not any(entry.action in QUIT for entry in entries):
             # q is taken by a text field here: ctrl+q still quits, say so
             quit_binding = next(
                 (b for b in self.app._bindings.key_to_bindings.get("ctrl+q", []) if b.action == "quit"), None
             )
             if quit_binding is not None:
-                keys.append(FooterKey("ctrl+q", self.app.get_key_display(quit_binding), "Quit", "quit"))
+                entries.append(FooterEntry("ctrl+q", self.app.get_key_display(quit_binding), "Quit", "quit"))
 
-        def rank(widget) -> int:
-            action = getattr(widget, "action", None) if isinstance(widget, FooterKey) else None
-            return PINNED.index(action) // 2 if action in PINNED else len(PINNED)
+        def rank(entry: FooterEntry) -> int:
+            return PINNED.index(entry.action) // 2 if entry.action in PINNED else len(PINNED)
 
-        yield from sorted(keys, key=rank)
+        return sorted(entries, key=rank)
+
+    def drawn(self) -> list[tuple[FooterEntry, Region]]:
+        """The entries painted last, each with its region on the screen
+        (cut to the footer's width)."""
+        x, y, width, _ = self.region
+        return [
+            (entry, Region(x + start, y, min(end, width) - start, 1))
+            for start, end, entry in self._spans
+            if start < width
+        ]
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer-key--key")
+        description_style = self.get_component_rich_style("footer-key--description")
+        hover_style = self.get_component_rich_style("footer-key--hover")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans = []
+        for index, entry in enumerate(self.entries()):
+            start = line.cell_len
+            dim = Style(dim=True) if not entry.enabled else Style()
+            over = hover_style if index == self._hover else Style()
+            line.append(entry.key_display, key_style + dim + over)
+            if entry.description:
+                line.append(" " + entry.description, description_style + dim + over)
+            spans.append((start, line.cell_len, entry))
+            line.append(" ")
+        self._spans = spans
+        return line
+
+    # -- the mouse --------------------------------------------------------------------
+
+    def _entry_at(self, x: int) -> int | None:
+        return next((i for i, (start, end, _) in enumerate(self._spans) if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._entry_at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.refresh()
+
+    def on_leave(self, _: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._entry_at(event.x)
+        if index is None:
+            return
+        entry = self._spans[index][2]
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
+        else:
+            self.app.bell()
