@@ -66,3 +66,28 @@ def app(fixture_content: Path, tmp_path: Path) -> Callable[..., object]:
         return create_app(load_library(content or fixture_content), data_dir)
 
     return make
+
+
+# -- why a test needed its rerun ----------------------------------------------------------
+
+_RERUN_TAIL_LINES = 30
+_reruns: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep the failure of every test that is rerun (pytest-rerunfailures
+    reports it as "rerun", and ``-rR`` names it without saying why)."""
+    if report.outcome == "rerun":
+        _reruns.append((report.nodeid, str(report.longrepr)))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """After the run: the end of each rerun test's first failure, so a flaky
+    test in CI says what went wrong."""
+    if not _reruns:
+        return
+    terminalreporter.section("why tests were rerun")
+    for nodeid, text in _reruns:
+        terminalreporter.write_line(f"{nodeid}:")
+        for line in text.splitlines()[-_RERUN_TAIL_LINES:]:
+            terminalreporter.write_line(f"    {line}")

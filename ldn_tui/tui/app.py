@@ -159,11 +159,10 @@ class LdnApp(App[int]):
         last = saved.get("last_pane")
         if last and self.library.pane(last):
             pane, slug, y = last, saved.get("last_slug", ""), int(saved.get("scroll_y", 0))
-        place = StartPlace(pane, "" if y else slug, y)
         width = saved.get("line_width")
         if type(width) is int and (width == 0 or width in LINE_WIDTHS):
-            place = StartPlace(place.pane_id, place.slug, place.y, width or None)
-        return place
+            return StartPlace(pane, "" if y else slug, y, width or None)  # 0: no cap
+        return StartPlace(pane, "" if y else slug, y)
 
     def start(self) -> None:
         """The reader shows its first pane (it did so as it mounted): open
