@@ -19,7 +19,7 @@ widgets all read this module, so it imports none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Literal, NamedTuple
 
@@ -360,6 +360,17 @@ def palette_entries(keymap: Mapping[str, str], display: KeyDisplay) -> list[Pale
     ]
 
 
+def panes_remapped(keymap: Mapping[str, str]) -> bool:
+    """Whether a keymap moves any pane key (then "1-9 Panes" is no longer true)."""
+    return any(pane in keymap for pane in PANE_IDS)
+
+
+def pane_keys_moved(bindings: Iterable[Binding]) -> bool:
+    """Whether any of ``bindings`` is a pane key no longer on its default
+    key (what a keymap did, seen from the bindings it left)."""
+    return any(b.id in PANE_IDS and b.key != _BY_ID[b.id].keys for b in bindings)
+
+
 def help_sections(keymap: Mapping[str, str], display: KeyDisplay) -> list[tuple[str, list[Binding]]]:
     """Every binding by help section, with the keys the keymap gave it.
 
@@ -367,17 +378,17 @@ def help_sections(keymap: Mapping[str, str], display: KeyDisplay) -> list[tuple[
     of them is remapped each pane gets its own row, so every key shown is
     one that works.
     """
-    panes_remapped = any(pane in keymap for pane in PANE_IDS)
+    remapped = panes_remapped(keymap)
     sections: list[tuple[str, list[Binding]]] = []
     for title, named in SECTIONS:
         rows: list[Binding] = []
         for row in COMMANDS:
             if row.section != title:
                 continue
-            if row.id in PANE_IDS and not panes_remapped and row.id != "pane1":
+            if row.id in PANE_IDS and not remapped and row.id != "pane1":
                 continue  # "1-9 Panes" stands for them
             binding = current_binding(row, keymap)
-            if row.id == "pane1" and panes_remapped:
+            if row.id == "pane1" and remapped:
                 binding = replace(binding, description="Pane 1", key_display=None)
             rows.append(binding)
         sections.append((f"{title} ({key_text(named, keymap, display)})" if named else title, rows))

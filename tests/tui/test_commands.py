@@ -27,6 +27,7 @@ from ldn_tui.tui.screens.note_editor import NoteEditor
 from ldn_tui.tui.screens.notes import NotesScreen
 from ldn_tui.tui.screens.reader import ReaderScreen
 from ldn_tui.tui.widgets.document_view import DocumentView
+from ldn_tui.tui.widgets.footer import KeysFooter
 
 SIZE = (100, 30)
 
@@ -378,3 +379,23 @@ async def test_moving_note_keeps_n_for_next_match(shipped, tmp_path, monkeypatch
             await pilot.press(note_key)
             await settle(pilot)
             assert type(app.screen).__name__ == "NoteEditor", keymap
+
+
+# -- the footer ---------------------------------------------------------------------------
+
+
+async def test_the_footer_says_1_9_panes_only_while_the_pane_keys_are_1_to_9(shipped, tmp_path, monkeypatch):
+    """With ``pane3 = "z"`` the footer's "1-9 Panes" would name a key that
+    no longer opens pane 3: it says "1 Pane 1" instead, as the help does."""
+    for keymap, expected in (("", ("1-9", "Panes")), (REMAP, ("1", "Pane 1"))):
+        app = _app(shipped, tmp_path, monkeypatch, keymap)
+        async with app.run_test(size=(160, 30)) as pilot:
+            await ready(pilot)
+            await pilot.pause(0.1)
+            footer = app.reader.query_one(KeysFooter)
+            entry = next(entry for entry in footer.entries() if entry.action == "pane(1)")
+            assert (entry.key_display, entry.description) == expected, keymap
+            line = footer.render().plain
+            assert f"{expected[0]} {expected[1]}" in line, line
+            if keymap:
+                assert "1-9" not in line, line

@@ -18,9 +18,12 @@ from typing import NamedTuple
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
+
+from ldn_tui.tui import commands
 
 #: Actions pinned to the front of the footer, in this order.
 PINNED = ("help", "app.help", "quit", "app.quit")
@@ -76,11 +79,17 @@ class KeysFooter(Widget, can_focus=False):
         with its first key)."""
         if not self.is_attached:
             return []
+        active = list(self.screen.active_bindings.values())
+        # "1-9 Panes" says what the pane keys are until a keymap moves one
+        panes_moved = commands.pane_keys_moved(binding for _, binding, _, _ in active)
         by_action: dict[str, FooterEntry] = {}
-        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+        for _node, binding, enabled, _tooltip in active:
             if binding.show and binding.action not in by_action:
+                shown, description = binding, binding.description
+                if panes_moved and binding.id == "pane1":
+                    shown, description = Binding(binding.key, binding.action), "Pane 1"
                 by_action[binding.action] = FooterEntry(
-                    binding.key, self.app.get_key_display(binding), binding.description, binding.action, enabled
+                    binding.key, self.app.get_key_display(shown), description, binding.action, enabled
                 )
         entries = list(by_action.values())
         if not any(entry.action in QUIT for entry in entries):
