@@ -30,8 +30,7 @@ rebuilding the content part.
 Where the parts live: this module ranks (:class:`SearchIndex`) and builds
 the index (:func:`build_index`); the entries and sub-indexes are in
 :mod:`ldn_tui.search.index`; folding, stemming, edit distance and
-tokenising in :mod:`ldn_tui.search.text` (whose public names are
-importable from here).
+tokenising in :mod:`ldn_tui.search.text`.
 
 No Textual imports here (a test checks it in a subprocess).
 """
@@ -46,20 +45,12 @@ from typing import TYPE_CHECKING
 
 from ldn_tui.notes import Bookmark, Note
 from ldn_tui.search.index import _content_entries, _Part, _user_entries
-from ldn_tui.search.text import (  # noqa: F401 - re-exported: the word functions used to live here
-    WORD_RE,
-    _levenshtein_bits,
-    edit_distance,
-    find_matches,
-    fold,
-    stem,
-    words,
-)
+from ldn_tui.search.text import WORD_RE, _levenshtein_bits, edit_distance, fold
 
 if TYPE_CHECKING:
     from ldn_tui.content import Library
 
-__all__ = ["SearchResult", "SearchIndex", "build_index", "find_matches", "fold", "stem"]
+__all__ = ["SearchResult", "SearchIndex", "build_index"]
 
 SNIPPET_WIDTH = 80
 #: The sort key of an entry, as one float: 1e8 per query word it matches,

@@ -55,10 +55,6 @@ def test_every_listed_name_exists(name: str):
         assert hasattr(face, public), f"ldn_tui.{name}.__all__ lists {public}, which it lacks"
 
 
-#: re-export shims not yet removed (issue 14), each owned by another part of it
-KNOWN_SHIMS = {"search/query.py"}
-
-
 def test_no_module_but_a_face_re_exports_names():
     """A name is imported from the module that defines it or from a face;
     no other module hands on names it imported (``ldn_tui.notes.store`` and
@@ -66,7 +62,7 @@ def test_no_module_but_a_face_re_exports_names():
     shims = []
     for path in sorted(PACKAGE.rglob("*.py")):
         where = str(path.relative_to(PACKAGE))
-        if path.name == "__init__.py" or where in KNOWN_SHIMS:
+        if path.name == "__init__.py":
             continue
         source = path.read_text(encoding="utf-8")
         tree = ast.parse(source)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ldn_tui.content.library import load_library
 from ldn_tui.notes.models import Bookmark, Note
-from ldn_tui.search.query import SearchIndex, build_index, edit_distance, find_matches, fold, stem
+from ldn_tui.search.query import SearchIndex, build_index
+from ldn_tui.search.text import edit_distance, find_matches, fold, stem
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "content"
 
