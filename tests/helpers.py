@@ -72,3 +72,14 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
+
+
+def edit_note(store, note_id: str, text: str):
+    """Replace a note's text the way an editor saves it (``Store.save_edit``,
+    the one save path): what "another window" does in these tests. Returns
+    the saved note; fails if the note is missing."""
+    note = store.get_note(note_id)
+    assert note is not None, f"no note {note_id}"
+    saved, outcome = store.save_edit(note_id, None, note.pane_id, note.slug, note.heading, text)
+    assert outcome in ("updated", "unchanged"), outcome
+    return saved

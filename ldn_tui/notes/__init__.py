@@ -23,8 +23,6 @@ from ldn_tui.notes.peek import peek_state
 from ldn_tui.notes.records import (
     EARLIEST,
     LATEST,
-    NoteConflict,
-    NoteNotFound,
     NoteTooLong,
     StoreBusy,
     StoreError,
@@ -76,9 +74,7 @@ __all__ = [
     "AppState",
     "Bookmark",
     "Note",
-    "NoteConflict",
     "MAX_NOTE_CHARS",
-    "NoteNotFound",
     "NoteTooLong",
     "Store",
     "StoreBusy",

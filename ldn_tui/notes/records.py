@@ -36,18 +36,6 @@ class StoreBusy(StoreError):
     """Another ldn-tui kept the notes file locked for too long."""
 
 
-class NoteNotFound(StoreError):
-    """The note does not exist (maybe deleted in another window)."""
-
-
-class NoteConflict(StoreError):
-    """The note changed elsewhere since it was loaded; ``current`` is it now."""
-
-    def __init__(self, message: str, current: Note) -> None:
-        super().__init__(message)
-        self.current = current
-
-
 class UnsavableText(StoreError, ValueError):
     """The text holds a character that cannot be stored (a lone surrogate)."""
 

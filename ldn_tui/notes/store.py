@@ -50,8 +50,6 @@ from ldn_tui.notes.records import (
     NOTES,
     STATE,
     MergeResult,
-    NoteConflict,
-    NoteNotFound,
     NoteTooLong,
     _bookmark,
     _bookmark_doc,
@@ -184,42 +182,6 @@ class Store(StoreSession):
         with self._op(write=True):
             self._table(NOTES).insert(as_json(note))
         return note
-
-    def update_note(self, note_id: str, text: str, base_updated: str | None = None) -> Note:
-        """Replace a note's text; returns the updated note.
-
-        ``base_updated`` is the ``updated`` stamp of the note as the caller
-        loaded it (the editor passes it); when given and the note on disk has
-        changed since (another window saved it), nothing is written and
-        :class:`NoteConflict` is raised, so no save silently overwrites another.
-
-        Raises:
-            NoteNotFound: no such note (it may have been deleted elsewhere).
-            NoteConflict: the note changed elsewhere since ``base_updated``.
-            NoteTooLong: the text is longer than a note may be (and longer
-                than the stored note); nothing is written.
-        """
-        check_text(text, "note")
-        with self._op(write=True):
-            table = self._table(NOTES)
-            found = table.search(lambda d: d["id"] == note_id)
-            if not found:
-                raise NoteNotFound(
-                    "This note no longer exists; it may have been deleted in "
-                    "another ldn-tui window. Your text was not saved."
-                )
-            current = found[0]
-            if current["text"] == text:
-                return _note(current)
-            check_length(text, len(current["text"]))
-            if base_updated is not None and current["updated"] != base_updated:
-                raise NoteConflict(
-                    "This note was changed in another ldn-tui window since you opened it.",
-                    _note(current),
-                )
-            changes = {"text": text, "updated": _later_than(current["updated"])}
-            self._update(NOTES, changes, [d.doc_id for d in found])
-            return _note({**current, **changes})
 
     def save_edit(
         self, note_id: str | None, base_updated: str | None, pane_id: str, slug: str, heading: str, text: str

@@ -17,6 +17,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from helpers import edit_note
 from textual import events
 from textual.geometry import Region
 
@@ -110,7 +111,6 @@ def test_the_store_refuses_a_note_over_the_limit_and_saves_nothing(tmp_path):
         before = (tmp_path / DB_NAME).read_bytes()
         for attempt in (
             lambda: store.add_note("p", "s", "H", "x" * (MAX_NOTE_CHARS + 1)),
-            lambda: store.update_note(kept.id, "y" * (MAX_NOTE_CHARS + 1)),
             lambda: store.save_edit(kept.id, kept.updated, "p", "s", "H", "y" * (MAX_NOTE_CHARS + 1)),
             lambda: store.save_edit(None, None, "p", "s", "H", "y" * (MAX_NOTE_CHARS + 1)),
         ):
@@ -127,10 +127,10 @@ def test_a_note_already_over_the_limit_opens_exports_and_can_be_edited(tmp_path)
     write_store(data, [old])
     with Store.open(data) as store:
         assert store.get_note(old["id"]).text == old["text"]
-        shorter = store.update_note(old["id"], old["text"][:-10])  # an edit that does not grow it
+        shorter = edit_note(store, old["id"], old["text"][:-10])  # an edit that does not grow it
         assert len(shorter.text) == len(old["text"]) - 10
         with pytest.raises(NoteTooLong):
-            store.update_note(old["id"], old["text"] + "more")  # grows: refused
+            edit_note(store, old["id"], old["text"] + "more")  # grows: refused
         saved, outcome = store.save_edit(old["id"], shorter.updated, "overview", "", "Old", shorter.text[:-1])
         assert outcome == "updated"
         # a conflict copy of it is kept too (another window changed the note meanwhile)

@@ -11,7 +11,7 @@ import signal
 from pathlib import Path
 
 import pytest
-from helpers import ready, seen_data_dir
+from helpers import edit_note, ready, seen_data_dir
 from textual.widgets import Button
 
 from ldn_tui.content.library import load_library
@@ -223,7 +223,7 @@ async def test_draft_of_a_note_changed_since_becomes_a_conflict_copy(shipped, tm
     data = seen_data_dir(tmp_path / "data")
     with Store.open(data) as store:
         note = store.add_note("about", "", "About", "version 1")
-        store.update_note(note.id, "version 2 from another window")
+        edit_note(store, note.id, "version 2 from another window")
     drafts.write(
         drafts.new_path(data), drafts.Draft("about", "", "About", note.id, note.updated, "my draft", pid=1 << 30)
     )

@@ -11,10 +11,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from helpers import ready, seen_data_dir
+from helpers import edit_note, ready, seen_data_dir
 
 from ldn_tui.content.library import load_library
-from ldn_tui.notes import NoteConflict, Store
+from ldn_tui.notes import Store
 from ldn_tui.notes.store import CONFLICT_MARK
 from ldn_tui.paths import bundled_content_dir
 from ldn_tui.tui.app import create_app
@@ -29,16 +29,6 @@ def two(tmp_path: Path):
     yield a, b
     a.close()
     b.close()
-
-
-def test_update_with_a_stale_version_is_refused(two) -> None:
-    a, b = two
-    base = a.add_note("p", "s", "Heading", "base")
-    b.update_note(base.id, "base B-edit", base.updated)
-    with pytest.raises(NoteConflict) as caught:
-        a.update_note(base.id, "base A-edit", base.updated)
-    assert caught.value.current.text == "base B-edit"
-    assert [n.text for n in a.notes()] == ["base B-edit"]
 
 
 def test_save_edit_keeps_both_versions(two) -> None:
@@ -69,8 +59,8 @@ def test_save_edit_of_a_note_deleted_elsewhere_recreates_it(two) -> None:
 def test_an_unchanged_save_is_not_a_conflict(two) -> None:
     a, b = two
     base = a.add_note("p", "s", "Heading", "same")
-    b.update_note(base.id, "changed", base.updated)
-    b.update_note(base.id, "same")  # back to what A holds
+    edit_note(b, base.id, "changed")
+    edit_note(b, base.id, "same")  # back to what A holds
     note, outcome = a.save_edit(base.id, base.updated, "p", "s", "Heading", "same")
     assert outcome == "unchanged" and [n.text for n in a.notes()] == ["same"]
 
@@ -183,7 +173,7 @@ async def test_editor_save_after_another_window_saved_makes_a_conflict_copy(ship
         await pilot.pause()
         [base] = app.store.notes()
         with Store.open(data) as other:  # window B
-            other.update_note(base.id, "base B-edit", base.updated)
+            edit_note(other, base.id, "base B-edit")
         await pilot.press(*" A-edit", "ctrl+s")
         await pilot.pause()
         notes = {n.text: n.heading for n in app.store.notes()}

@@ -5,7 +5,7 @@
 Imports the store, prints ``ready``, then:
 
 - ``update``: edits the first note again and again, printing ``v<i>``
-  (flushed) once ``update_note`` has returned with text ``v<i> ...``;
+  (flushed) once ``Store.save_edit`` has returned with text ``v<i> ...``;
 - ``delete``: deletes the notes in creation order, printing each id once
   ``delete_note`` has returned;
 - ``save``: saves the first note again and again the way the note editor
@@ -43,7 +43,7 @@ def main() -> int:
         i = 0
         while True:
             i += 1
-            store.update_note(target, f"v{i} " + "x" * 200)
+            store.save_edit(target, None, "p", "s", "H", f"v{i} " + "x" * 200)
             print(f"v{i}", flush=True)
     if mode == "save":
         from ldn_tui.content import load_library

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import edit_note
 
 from ldn_tui.notes import DB_NAME, Store
 from ldn_tui.notes.models import Bookmark, Note
@@ -131,7 +132,7 @@ def note_id(store: Store) -> str:
 
 OPERATIONS = {
     "add_note": lambda s: s.add_note("p", "t", "H2", "second"),
-    "update_note": lambda s: s.update_note(note_id(s), "edited"),
+    "save_edit": lambda s: edit_note(s, note_id(s), "edited"),
     "delete_note": lambda s: s.delete_note(note_id(s)),
     "set_state": lambda s: s.set_state(theme="x", scroll_y=4),
     "toggle_bookmark": lambda s: s.toggle_bookmark("p", "s", "H"),

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURE_CONTENT, ready
+from helpers import FIXTURE_CONTENT, edit_note, ready
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -97,7 +97,7 @@ def assert_healthy(data: Path, out: Path) -> None:
         assert store.warning is None and not store.read_only
         store.state()
         for n in store.notes():
-            assert store.update_note(n.id, n.text + " (edited)").text.endswith("(edited)")
+            assert edit_note(store, n.id, n.text + " (edited)").text.endswith("(edited)")
     export_all_formats(data, out)
     assert main(["import", "--data-dir", str(out / "again"), str(out / "x-json-all")]) == 0
 
@@ -175,7 +175,7 @@ def test_a_note_stamped_at_the_end_of_time_in_the_file_can_be_edited(tmp_path, m
     path.write_text(path.read_text(encoding="utf-8").replace(n.updated, end), encoding="utf-8")
     with Store.open(data) as store:
         assert store.get_note(n.id).updated == end
-        assert store.update_note(n.id, "new").text == "new"
+        assert edit_note(store, n.id, "new").text == "new"
         assert store.get_note(n.id).text == "new"
 
 

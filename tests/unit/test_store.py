@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from helpers import edit_note
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from ldn_tui.notes import DB_NAME, NoteNotFound, Store, StoreBusy, StoreError, StoreReadOnly, UnsavableText
+from ldn_tui.notes import DB_NAME, Store, StoreBusy, StoreError, StoreReadOnly, UnsavableText
 from ldn_tui.notes import file_format as format_mod
 from ldn_tui.notes import session as session_mod
 from ldn_tui.notes import storage as storage_mod
@@ -177,25 +178,20 @@ def test_add_get_and_list_notes(store: Store) -> None:
     assert store.get_note("0" * 32) is None
 
 
-def test_update_note(store: Store) -> None:
+def test_save_edit_updates_a_note(store: Store) -> None:
     note = store.add_note("p", "s", "H", "before")
-    updated = store.update_note(note.id, "after")
+    updated = edit_note(store, note.id, "after")
     assert updated.text == "after" and updated.id == note.id
     assert updated.created == note.created and updated.updated > note.updated
     assert ISO_UTC.match(updated.updated)
     assert store.get_note(note.id) == updated
-    assert store.update_note(note.id, "after") == updated  # no change, no new time
+    assert edit_note(store, note.id, "after") == updated  # no change, no new time
 
 
-def test_update_note_is_monotonic_even_if_the_clock_steps_back(store: Store) -> None:
+def test_an_edit_is_monotonic_even_if_the_clock_steps_back(store: Store) -> None:
     future = Note("f" * 32, "p", "s", "H", "t", "2999-01-01T00:00:00.000000+00:00", "2999-01-01T00:00:00.000000+00:00")
     store.merge_note(future)
-    assert store.update_note(future.id, "new").updated == "2999-01-01T00:00:00.000001+00:00"
-
-
-def test_update_missing_note_raises_plain_error(store: Store) -> None:
-    with pytest.raises(NoteNotFound, match="no longer exists"):
-        store.update_note("0" * 32, "text")
+    assert edit_note(store, future.id, "new").updated == "2999-01-01T00:00:00.000001+00:00"
 
 
 def test_delete_note(store: Store) -> None:
@@ -236,7 +232,7 @@ def test_lone_surrogates_are_refused_and_nothing_is_saved(store: Store, bad: str
         store.add_note("p", "s", "H", bad)
     note = store.add_note("p", "s", "H", "fine")
     with pytest.raises(UnsavableText):
-        store.update_note(note.id, bad)
+        edit_note(store, note.id, bad)
     with pytest.raises(UnsavableText):
         store.toggle_bookmark("p", "s", bad)
     assert store.get_note(note.id).text == "fine"
@@ -687,7 +683,7 @@ def test_failed_update_does_not_poison_the_cache(store: Store, monkeypatch) -> N
     note = store.add_note("p", "s", "H", "original")
     monkeypatch.setattr(storage_mod.os, "replace", lambda *a: (_ for _ in ()).throw(OSError(5, "I/O error")))
     with pytest.raises(StoreError):
-        store.update_note(note.id, "changed")
+        edit_note(store, note.id, "changed")
     monkeypatch.undo()
     assert store.get_note(note.id).text == "original"
 
@@ -824,7 +820,7 @@ def test_what_the_store_says_is_what_is_on_disk(tmp_path: Path, ops: list) -> No
                 model_notes[s.add_note("p", f"s{n}", "H", text).id] = text
             elif op == "update" and ids:
                 note_id = ids[n % len(ids)]
-                model_notes[note_id] = s.update_note(note_id, text).text
+                model_notes[note_id] = edit_note(s, note_id, text).text
             elif op == "delete" and ids:
                 note_id = ids[n % len(ids)]
                 s.delete_note(note_id)

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import FIXTURE_CONTENT
+from helpers import FIXTURE_CONTENT, edit_note
 
 from ldn_tui.cli import main
 from ldn_tui.notes import DB_NAME, Store, StoreError
@@ -210,7 +210,7 @@ def test_notes_sharing_an_id_get_their_own_and_an_edit_changes_one(tmp_path):
         notes = store.notes()
         assert [n.text for n in notes] == ["first", "second"]
         assert len({n.id for n in notes}) == 2
-        store.update_note(notes[0].id, "first, edited")
+        edit_note(store, notes[0].id, "first, edited")
         assert [n.text for n in store.notes()] == ["first, edited", "second"]
     assert len(list(data.glob(f"{DB_NAME}.damaged-*"))) == 1
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from helpers import edit_note
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -197,11 +198,11 @@ def test_later_edits_after_a_batch_reach_the_file(pair) -> None:
     per-document cache must still see every later in-place edit."""
     _, fast = pair
     fast.merge_many(BATCH_NOTES, BATCH_MARKS)
-    fast.update_note("a" * 32, "edited after the batch")
+    edit_note(fast, "a" * 32, "edited after the batch")
     fast.merge_note(note("e", "merged after", updated=9))
     later = replace(note("a", "batch again"), updated="2999-01-01T00:00:00.000000+00:00")
-    assert fast.merge_many([later], []) == (["updated"], [])  # newer than update_note's "now"
-    fast.update_note("d" * 32, "and once more")
+    assert fast.merge_many([later], []) == (["updated"], [])  # newer than the edit's "now"
+    edit_note(fast, "d" * 32, "and once more")
     with Store.open(fast.data_dir) as fresh:
         assert fresh.snapshot() == fast.snapshot()
         assert fresh.get_note("a" * 32).text == "batch again"
