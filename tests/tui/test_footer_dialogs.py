@@ -363,6 +363,28 @@ async def test_a_click_on_a_footer_key_presses_it_and_hover_shows_which(shipped,
         assert isinstance(await wait_for(pilot, HelpScreen), HelpScreen)
 
 
+async def test_the_footer_keeps_its_keys_while_the_app_is_in_the_background(shipped, tmp_path):
+    """Served in a browser (``ldn-tui serve``), the app loses focus with the
+    page; like Textual's footer, ours does not change its keys meanwhile, and
+    shows the keys of the moment when focus comes back."""
+    app = create_app(shipped, seen_data_dir(tmp_path / "data"))
+    async with app.run_test(size=(160, 30)) as pilot:
+        await ready(pilot)
+        await settle(pilot)
+        footer = app.reader.query_one(KeysFooter)
+        before = footer.render().plain
+        assert "Close contents" not in before
+        app.post_message(events.AppBlur())
+        await pilot.pause(0.1)
+        assert not app.app_focus
+        app.reader.show_toc = True  # the contents take the focus: their keys apply
+        await settle(pilot)
+        assert footer.render().plain == before
+        app.post_message(events.AppFocus())
+        await settle(pilot)
+        assert "Close contents" in footer.render().plain
+
+
 # -- F25: q followed at once by another key ---------------------------------------------
 
 

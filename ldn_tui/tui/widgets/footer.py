@@ -55,6 +55,8 @@ class KeysFooter(Widget, can_focus=False):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
+        #: the keys to show, worked out at the first paint after a change
+        self._entries: list[FooterEntry] | None = None
         #: (start column, end column, entry) as last painted
         self._spans: list[tuple[int, int, FooterEntry]] = []
         self._hover: int | None = None
@@ -68,8 +70,10 @@ class KeysFooter(Widget, can_focus=False):
     def bindings_changed(self, screen: Screen) -> None:
         """The keys changed (focus, a find, a screen opening): repaint. A
         screen that opens reports three or four changes at once; the repaints
-        they ask for are one."""
-        if self.is_attached and screen is self.screen:
+        they ask for are one. While the terminal is in the background the
+        keys shown stay as they were (as in Textual's footer)."""
+        if screen.app.app_focus and self.is_attached and screen is self.screen:
+            self._entries = None
             self.refresh()
 
     # -- what is shown ---------------------------------------------------------------
@@ -119,9 +123,11 @@ class KeysFooter(Widget, can_focus=False):
         key_style = self.get_component_rich_style("footer-key--key")
         description_style = self.get_component_rich_style("footer-key--description")
         hover_style = self.get_component_rich_style("footer-key--hover")
+        if self._entries is None:
+            self._entries = self.entries()
         line = Text(no_wrap=True, overflow="crop", end="")
         spans = []
-        for index, entry in enumerate(self.entries()):
+        for index, entry in enumerate(self._entries):
             start = line.cell_len
             dim = Style(dim=True) if not entry.enabled else Style()
             over = hover_style if index == self._hover else Style()
