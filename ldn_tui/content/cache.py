@@ -10,7 +10,7 @@ The file is named by a checksum of the app version, the parser and cache code,
 every pane body and the references file, so any change misses the cache
 (zlib's CRC-32 and Adler-32 together with the length: a change that keeps
 all three is vanishingly unlikely, and ``hashlib`` would add its OpenSSL
-start-up to the app's). Loading only accepts the frozen dataclasses of
+start-up to the app's). Loading only accepts the record classes of
 :mod:`ldn_tui.content.models` (a restricted unpickler), and any problem (missing,
 damaged, foreign) just means "parse as usual". Writes are atomic. No
 Textual imports here.
