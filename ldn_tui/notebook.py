@@ -23,22 +23,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from ldn_tui.content import Library
-from ldn_tui.notes import DB_NAME, AppState, Bookmark, Note
-from ldn_tui.outline import Outline, build_outline, note_order
+from ldn_tui.notes import DB_NAME, AppState, Bookmark, Note, note_order
 
 if TYPE_CHECKING:
     from ldn_tui.notes import Store
+    from ldn_tui.outline import Outline
 
 __all__ = ["Notebook", "NotebookLike", "SaveResult"]
 
 
-@dataclass(frozen=True)
-class SaveResult:
+class SaveResult(NamedTuple):
     """A saved note and what happened (see :meth:`ldn_tui.notes.Store.save_edit`)."""
 
     note: Note
@@ -92,12 +90,22 @@ class NotebookLike(Protocol):
     def restore_note(self, note: Note) -> bool: ...
 
 
-@dataclass
 class _Snapshot:
-    bookmarks: list[Bookmark] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-    #: the notes file's (inode, size, mtime) when this was read; None: not read yet
-    key: tuple[int, int, int] | None = None
+    """The bookmarks and notes as last read (a plain class: a dataclass
+    costs a millisecond of start-up to create)."""
+
+    __slots__ = ("bookmarks", "key", "notes")
+
+    def __init__(
+        self,
+        bookmarks: list[Bookmark] | None = None,
+        notes: list[Note] | None = None,
+        key: tuple[int, int, int] | None = None,
+    ) -> None:
+        self.bookmarks: list[Bookmark] = bookmarks if bookmarks is not None else []
+        self.notes: list[Note] = notes if notes is not None else []
+        #: the notes file's (inode, size, mtime) when this was read; None: not read yet
+        self.key = key
 
 
 class Notebook:
@@ -260,6 +268,8 @@ class Notebook:
         of a second), so an unchanged notebook returns the same object."""
         snapshot = self._current()
         if self._outline is None or self._outline[0] != self.version:
+            from ldn_tui.outline import build_outline
+
             self._outline = (self.version, build_outline(self.library, snapshot.bookmarks, snapshot.notes))
         return self._outline[1]
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ldn_tui.content import Reference
-from ldn_tui.notes import Bookmark, Note
+from ldn_tui.notes import Bookmark, Note, note_order
 
 if TYPE_CHECKING:
     from ldn_tui.content import Library
@@ -88,11 +88,6 @@ class Outline:
         for group in self.panes:
             yield from group.sections
         yield from self.orphans
-
-
-def note_order(note: Note) -> tuple[str, str]:
-    """The order notes are listed in everywhere: oldest first, then by id."""
-    return (note.created, note.id)
 
 
 def build_outline(library: Library, bookmarks: Iterable[Bookmark], notes: Iterable[Note]) -> Outline:

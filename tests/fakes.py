@@ -21,8 +21,8 @@ from typing import Any
 
 from ldn_tui.content import Library
 from ldn_tui.notebook import NotebookLike, SaveResult
-from ldn_tui.notes import AppState, Bookmark, Note
-from ldn_tui.outline import Outline, build_outline, note_order
+from ldn_tui.notes import AppState, Bookmark, Note, note_order
+from ldn_tui.outline import Outline, build_outline
 
 #: What a read-only session says when asked to save (the store's words).
 READ_ONLY = "Your change was not saved: this notes file is read-only in this session."

@@ -23,8 +23,8 @@ from typing import Any
 
 from ldn_tui import __version__
 from ldn_tui.content import Reference
-from ldn_tui.notes import AppState, Bookmark, Note, as_json
-from ldn_tui.outline import Outline, Section, note_dates, note_order, when
+from ldn_tui.notes import AppState, Bookmark, Note, as_json, note_order
+from ldn_tui.outline import Outline, Section, note_dates, when
 
 APP_NAME = "ldn-tui"
 #: The JSON backup's format version: written by :func:`render_json`, checked on

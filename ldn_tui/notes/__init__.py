@@ -17,7 +17,7 @@ from ldn_tui.notes.file_format import (
     shown_key,
     value_problem,
 )
-from ldn_tui.notes.models import JSON_DEFS, AppState, Bookmark, Note
+from ldn_tui.notes.models import JSON_DEFS, AppState, Bookmark, Note, note_order
 from ldn_tui.notes.note_size import MAX_NOTE_CHARS, more_text, preview, too_long
 from ldn_tui.notes.peek import peek_state
 from ldn_tui.notes.records import (
@@ -90,6 +90,7 @@ __all__ = [
     "remove_draft",
     "write_draft",
     "key_problem",
+    "note_order",
     "peek_state",
     "preview",
     "shown_key",

@@ -18,10 +18,9 @@ import json
 import math
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from ldn_tui.notes.fields import BOOKMARK_FIELDS, NOTE_FIELDS, STATE_TYPES
 
@@ -150,8 +149,7 @@ def _migrate_0_to_1(raw: dict[str, Any]) -> dict[str, Any]:
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _migrate_0_to_1}
 
 
-@dataclass(frozen=True)
-class LoadInfo:
+class LoadInfo(NamedTuple):
     """What :func:`load_tables` found: the file's schema, upgrades, problems."""
 
     version: int

@@ -55,6 +55,11 @@ class Note:
     updated: str = field(metadata=_TIME)
 
 
+def note_order(note: Note) -> tuple[str, str]:
+    """The order notes are listed in everywhere: oldest first, then by id."""
+    return (note.created, note.id)
+
+
 @dataclass(frozen=True)
 class AppState:
     """Where the reader was and what they chose.

@@ -8,11 +8,10 @@ reader was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     """A place in the content: a pane, a line offset within it, the heading
     being read there, and the width the line offset was measured at (after
     a resize the lines move, and the heading is the better anchor)."""
@@ -47,7 +46,7 @@ class History:
     def update_current(self, y: int, slug: str = "", width: int = 0) -> None:
         """Remember where the reader is in the current entry."""
         if self._index >= 0:
-            self._entries[self._index] = replace(self._entries[self._index], y=y, slug=slug, width=width)
+            self._entries[self._index] = self._entries[self._index]._replace(y=y, slug=slug, width=width)
 
     def visit(self, location: Location) -> None:
         """Go to a new place: forward history is dropped."""

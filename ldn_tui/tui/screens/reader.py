@@ -7,8 +7,7 @@ messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,8 +33,7 @@ if TYPE_CHECKING:
 SAFE_SCHEMES = ("http://", "https://")
 
 
-@dataclass(frozen=True)
-class StartPlace:
+class StartPlace(NamedTuple):
     """Where the reader starts: a pane, at heading ``slug`` (or line ``y``),
     with the reading column capped at ``line_width`` characters (None: no cap)."""
 

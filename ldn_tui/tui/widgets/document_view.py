@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -39,8 +38,7 @@ MAX_WIDTH = LINE_WIDTH + GUTTER
 _DECORATION = frozenset({"document--rule", "document--table-border"})
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A find match: line, and cell range within the line."""
 
     y: int
@@ -62,8 +60,7 @@ class _Paint(NamedTuple):
 RENDER_CACHE_SIZE = 32
 
 
-@dataclass(frozen=True)
-class RenderInputs:
+class RenderInputs(NamedTuple):
     """Plain values a worker thread renders a pane with (no widget access)."""
 
     width: int

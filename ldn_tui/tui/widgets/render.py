@@ -19,7 +19,7 @@ style on every segment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.color import Color, ColorType, blend_rgb
@@ -79,8 +79,7 @@ def readable(style: Style, toward: Color | None, minimum: float = MIN_CONTRAST) 
     return style + Style(color=Color.from_triplet(colour))
 
 
-@dataclass
-class Styles:
+class Styles(NamedTuple):
     """Rich styles for each part of a document (from the widget's CSS).
 
     The widget passes *full* styles (colour and background resolved against
@@ -88,23 +87,22 @@ class Styles:
     own style and goes under every segment.
     """
 
-    text: Style = field(default_factory=Style)
-    title: Style = field(default_factory=lambda: Style(bold=True))
-    meta: Style = field(default_factory=lambda: Style(dim=True))
-    h2: Style = field(default_factory=lambda: Style(bold=True, underline=True))
-    h3: Style = field(default_factory=lambda: Style(bold=True))
-    h4: Style = field(default_factory=lambda: Style(bold=True, italic=True))
-    link: Style = field(default_factory=lambda: Style(underline=True))
-    cite: Style = field(default_factory=lambda: Style(underline=True))
-    code: Style = field(default_factory=lambda: Style(bold=True))
-    quote: Style = field(default_factory=lambda: Style(italic=True))
-    rule: Style = field(default_factory=lambda: Style(dim=True))
-    table_header: Style = field(default_factory=lambda: Style(bold=True))
-    table_border: Style = field(default_factory=lambda: Style(dim=True))
+    text: Style = Style()
+    title: Style = Style(bold=True)
+    meta: Style = Style(dim=True)
+    h2: Style = Style(bold=True, underline=True)
+    h3: Style = Style(bold=True)
+    h4: Style = Style(bold=True, italic=True)
+    link: Style = Style(underline=True)
+    cite: Style = Style(underline=True)
+    code: Style = Style(bold=True)
+    quote: Style = Style(italic=True)
+    rule: Style = Style(dim=True)
+    table_header: Style = Style(bold=True)
+    table_border: Style = Style(dim=True)
 
 
-@dataclass
-class Rendered:
+class Rendered(NamedTuple):
     """A pane rendered at one width."""
 
     width: int
