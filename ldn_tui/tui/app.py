@@ -22,7 +22,7 @@ from textual.screen import Screen
 from ldn_tui import startup
 from ldn_tui.content import Library
 from ldn_tui.notebook import Notebook
-from ldn_tui.tui import commands
+from ldn_tui.tui import commands, style_cache
 from ldn_tui.tui.screens.reader import ReaderScreen, StartPlace
 
 if TYPE_CHECKING:
@@ -103,7 +103,10 @@ class LdnApp(App[int]):
         from ldn_tui.tui import themes
 
         themes.register(self)
-        self._use_theme(self._saved.get("theme") or DEFAULT_THEME)
+        variables = self._use_theme(self._saved.get("theme") or DEFAULT_THEME)
+        #: the stylesheet parsed at an earlier start (see :mod:`.style_cache`)
+        self._styles_loaded = style_cache.load(self.stylesheet, data_dir, variables)
+        self._styles_variables = variables
         #: what was wrong with the config file, shown once the app is up
         self._config_problems = self._apply_keymap()
 
@@ -186,14 +189,14 @@ class LdnApp(App[int]):
 
         return peek_state(self.data_dir / DB_NAME) or {}
 
-    def _use_theme(self, name: str) -> None:
+    def _use_theme(self, name: str) -> dict[str, str]:
         """Start in theme ``name`` (before the stylesheet is parsed).
 
         Setting :attr:`theme` here would parse the whole stylesheet twice
         on the way to the first frame (its watcher re-parses every rule), so
         the value is set quietly and what the watcher would change is done
         by hand: the CSS variables, the dark/light classes and the colour
-        mapping for ANSI colours.
+        mapping for ANSI colours. Returns the CSS variables.
         """
         if name not in self.available_themes:
             name = DEFAULT_THEME
@@ -202,8 +205,10 @@ class LdnApp(App[int]):
         self.set_class(True, f"-theme-{name}", update=False)
         self.set_class(dark, "-dark-mode", update=False)
         self.set_class(not dark, "-light-mode", update=False)
-        self.stylesheet.set_variables(self.get_css_variables())
+        variables = self.get_css_variables()
+        self.stylesheet.set_variables(variables)
         self._refresh_truecolor_filter(self.ansi_theme)
+        return variables
 
     def _store_opened(self) -> None:
         """Open the store after the first frame; markers, warnings, notice."""
@@ -298,16 +303,25 @@ class LdnApp(App[int]):
         """Every pane is parsed: keep the parsed documents for the next start
         and build the search index, both in a background thread."""
         notes, bookmarks = (self.notebook.notes(), self.notebook.bookmarks()) if self.notebook.opened else ([], [])
-        self._after_panes(not self._cached_documents, _Plain((notes, bookmarks)))
+        styles: style_cache.Entries = []
+        # Only rules parsed with the variables the cache is named for (the
+        # theme may have changed since start-up).
+        if self.get_css_variables() == self._styles_variables and style_cache.unsaved(
+            self.stylesheet, self._styles_loaded
+        ):
+            styles = style_cache.snapshot(self.stylesheet)
+        self._after_panes(not self._cached_documents, _Plain((notes, bookmarks, styles)))
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _after_panes(self, save_cache: bool, data: _Plain) -> None:
         # plain data in, one result posted back: this thread touches no widget
-        notes, bookmarks = data.value
+        notes, bookmarks, styles = data.value
         if save_cache:
             from ldn_tui.content import save_document_cache
 
             save_document_cache(self.library, self.data_dir)
+        if styles:
+            style_cache.save(styles, self.data_dir, self._styles_variables)
         index = self._build_index(notes, bookmarks)
         self.call_from_thread(self._index_built, index)
 

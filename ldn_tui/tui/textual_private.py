@@ -189,6 +189,16 @@ PRIVATE: tuple[Private, ...] = (
         "page up/down while the hit list is laid out raised KeyError in OptionList",
         "screens/modal.SafeCommandPalette",
     ),
+    # -- the stylesheet ------------------------------------------------------------
+    Private(
+        "textual.css.stylesheet",
+        "Stylesheet",
+        "_parse_cache",
+        "uses",
+        "the parsed stylesheet of an earlier start is put back into it before Textual parses its CSS "
+        "(keyed by the exact CSS text; the key's layout is checked by tests/tui/test_style_cache.py)",
+        "tui.style_cache",
+    ),
     # -- the app ---------------------------------------------------------------------
     Private(
         "textual.app",
