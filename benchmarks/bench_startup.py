@@ -2,7 +2,9 @@
 
 Runs both under tmux at 100x30, alternately (ldn-tui by its console
 script, as a reader starts it), and measures the time from launch until the first pane's text (for the bare app: its one line) is on
-screen, polling ``tmux capture-pane``. Prints medians and the ratio
+screen, polling the pane through one tmux control-mode client
+(:mod:`terminal`: no process per poll, so the polling takes next to no CPU
+from the program measured). Prints medians and the ratio
 (target: ldn-tui <= 1.25x the bare app; issue 14 asks <= 1.15x).
 A second, informative baseline (``bare app, full page``) paints a
 screenful of plain text under its line, as ldn-tui's first frame is a full
@@ -28,62 +30,29 @@ import compileall
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOCKET = f"ldn-bench-{os.getpid()}"
+sys.path.insert(0, str(HERE))
+
+from terminal import Terminal  # noqa: E402
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", "-L", SOCKET, *args], capture_output=True, text=True).stdout
-
-
-def time_to_text(
-    command: list[str], needle: str, env: dict[str, str], timeout: float = 20.0, linger: float = 0.0
-) -> float:
-    """Seconds from launching ``command`` in tmux until ``needle`` shows.
+def time_to_text(term: Terminal, command: list[str], needle: str, data: Path, linger: float = 0.0) -> float:
+    """Seconds from starting ``command`` in ``term`` until ``needle`` shows.
 
     ``linger`` keeps the program running that long afterwards (the warm-up
     run lets the app finish its background work, which writes the parsed
-    document cache that every later start reads).
+    document and stylesheet caches that every later start reads).
     """
-    tmux("kill-server")
-    launch = [
-        "tmux",
-        "-L",
-        SOCKET,
-        "new-session",
-        "-d",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        "-e",
-        f"LDN_TUI_DATA_DIR={env['LDN_TUI_DATA_DIR']}",
-        *command,
-    ]
-    for _ in range(5):  # the previous server may still be shutting down
-        start = time.perf_counter()
-        launched = subprocess.run(launch, env=env, capture_output=True, text=True)
-        if launched.returncode == 0:
-            break
-        time.sleep(0.1)
-    else:
-        raise SystemExit(f"tmux could not start: {launched.stderr.strip()}")
-    while time.perf_counter() - start < timeout:
-        if needle in tmux("capture-pane", "-p"):
-            elapsed = time.perf_counter() - start
-            time.sleep(linger)
-            tmux("kill-server")
-            return elapsed
-        time.sleep(0.003)
-    screen = tmux("capture-pane", "-p")
-    tmux("kill-server")
-    raise SystemExit(f"timed out waiting for {needle!r}; screen was:\n{screen}")
+    term.idle()
+    start = term.start(command, {"LDN_TUI_DATA_DIR": str(data)})
+    seen = term.wait_for(needle)
+    time.sleep(linger)
+    return seen - start
 
 
 def prepare_data(path: Path, notes: int) -> None:
@@ -141,6 +110,7 @@ def main() -> int:
         env = dict(os.environ)
         if args.source:
             env["PYTHONDONTWRITEBYTECODE"] = "1"
+        term = Terminal(env)
         cases = {
             "bare textual app": ([python, str(HERE / "bare_app.py")], "bare-app-ready", empty),
             "bare app, full page": ([python, str(HERE / "bare_app.py"), "--page"], "bare-app-ready", empty),
@@ -151,11 +121,14 @@ def main() -> int:
         # Warm up once (the OS file cache, Python's bytecode cache, and the
         # app's own document cache, written by its background worker), then
         # alternate so drift hits all alike.
-        for command, needle, data in cases.values():
-            time_to_text(command, needle, {**env, "LDN_TUI_DATA_DIR": str(data)}, linger=3.0)
-        for _ in range(args.runs):
-            for name, (command, needle, data) in cases.items():
-                times[name].append(time_to_text(command, needle, {**env, "LDN_TUI_DATA_DIR": str(data)}))
+        try:
+            for command, needle, data in cases.values():
+                time_to_text(term, command, needle, data, linger=3.0)
+            for _ in range(args.runs):
+                for name, (command, needle, data) in cases.items():
+                    times[name].append(time_to_text(term, command, needle, data))
+        finally:
+            term.close()
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     base = medians["bare textual app"]
     code = "ldn-tui compiled from source at every start" if args.source else "ldn-tui byte-compiled, as pip installs it"

@@ -37,7 +37,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,11 +46,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench_startup import prepare_data  # noqa: E402
+from terminal import Terminal  # noqa: E402
 
 from ldn_tui.content.library import load_library  # noqa: E402
 from ldn_tui.paths import bundled_content_dir  # noqa: E402
 
-SOCKET = f"ldn-switch-{os.getpid()}"
 POLL = 0.002
 #: between keys: a reader's pace, and the previous switch's frame settles
 PAUSE = 0.25
@@ -60,70 +59,6 @@ PAUSE = 0.25
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-
-
-class Terminal:
-    """A program in a private tmux server, driven by one control-mode client."""
-
-    def __init__(self, command: list[str], env: dict[str, str]) -> None:
-        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
-        launch = ["tmux", "-L", SOCKET, "new-session", "-d", "-s", "bench", "-x", "100", "-y", "30"]
-        launch += [arg for key in ("LDN_TUI_DATA_DIR",) if key in env for arg in ("-e", f"{key}={env[key]}")]
-        for _ in range(5):  # the previous server may still be shutting down
-            started = subprocess.run([*launch, *command], env=env, capture_output=True, text=True)
-            if started.returncode == 0:
-                break
-            time.sleep(0.1)
-        else:
-            raise SystemExit(f"tmux could not start: {started.stderr.strip()}")
-        self.client = subprocess.Popen(
-            ["tmux", "-L", SOCKET, "-C", "attach", "-t", "bench"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            bufsize=1,
-        )
-        self._reply()  # the attach's own reply
-        # No %output notifications: the client only needs command replies.
-        self.command("refresh-client -f no-output")
-
-    def _reply(self) -> list[str]:
-        assert self.client.stdout is not None
-        lines: list[str] = []
-        inside = False
-        while True:
-            line = self.client.stdout.readline()
-            if not line:
-                raise SystemExit("the tmux control client ended")
-            if line.startswith("%begin"):
-                inside, lines = True, []
-            elif inside and line.startswith(("%end", "%error")):
-                return lines
-            elif inside:
-                lines.append(line.rstrip("\n"))
-
-    def command(self, text: str) -> list[str]:
-        assert self.client.stdin is not None
-        self.client.stdin.write(text + "\n")
-        self.client.stdin.flush()
-        return self._reply()
-
-    def screen(self) -> list[str]:
-        return self.command("capture-pane -p")
-
-    def wait_for(self, needle: str, timeout: float = 20.0) -> None:
-        deadline = time.perf_counter() + timeout
-        while time.perf_counter() < deadline:
-            if needle in "\n".join(self.screen()):
-                return
-            time.sleep(0.02)
-        raise SystemExit(f"timed out waiting for {needle!r}; screen was:\n" + "\n".join(self.screen()))
-
-    def close(self) -> None:
-        if self.client.stdin is not None:
-            self.client.stdin.close()
-        self.client.wait(timeout=5)
-        subprocess.run(["tmux", "-L", SOCKET, "kill-server"], capture_output=True)
 
 
 def title_shown(screen: list[str], title: str) -> bool:
@@ -162,8 +97,9 @@ def key_order(rng: random.Random, count: int, current: int, passes: int) -> list
 def one_run(
     command: list[str], ready: str, env: dict[str, str], keys: list[int], titles: list[str], wait: float
 ) -> list[float]:
-    term = Terminal(command, env)
+    term = Terminal(env)
     try:
+        term.start(command, {"LDN_TUI_DATA_DIR": env["LDN_TUI_DATA_DIR"]})
         term.wait_for(ready)
         time.sleep(wait)  # the app prepares the other panes meanwhile
         times = []
