@@ -205,10 +205,22 @@ class LdnApp(App[int]):
         self.set_class(True, f"-theme-{name}", update=False)
         self.set_class(dark, "-dark-mode", update=False)
         self.set_class(not dark, "-light-mode", update=False)
+        self._theme_chosen = True
         variables = self.get_css_variables()
         self.stylesheet.set_variables(variables)
         self._refresh_truecolor_filter(self.ansi_theme)
         return variables
+
+    #: False until :meth:`_use_theme` picked the start-up theme
+    _theme_chosen = False
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's CSS variables; none while Textual's ``App.__init__``
+        asks for its own default theme's, which :meth:`_use_theme` replaces
+        before any CSS is parsed (working them out cost 3 ms of start-up)."""
+        if not self._theme_chosen:
+            return {}
+        return super().get_css_variables()
 
     def _store_opened(self) -> None:
         """Open the store after the first frame; markers, warnings, notice."""

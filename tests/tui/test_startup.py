@@ -188,3 +188,21 @@ def test_start_up_imports_neither_the_store_nor_the_checker():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_the_theme_colours_are_worked_out_once_on_the_way_to_the_first_frame(app, monkeypatch):
+    """Textual's App.__init__ asks for its default theme's CSS variables;
+    the app answers with none and works out the saved theme's once."""
+    from textual.theme import Theme
+
+    calls: list[str] = []
+    original = Theme.to_color_system
+
+    def counted(self):
+        calls.append(self.name)
+        return original(self)
+
+    monkeypatch.setattr(Theme, "to_color_system", counted)
+    ldn = app()
+    assert calls == [DEFAULT_THEME]
+    assert ldn.theme_variables and ldn.theme_variables == ldn.get_css_variables()
