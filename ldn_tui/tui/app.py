@@ -107,6 +107,7 @@ class LdnApp(App[int]):
         #: the stylesheet parsed at an earlier start (see :mod:`.style_cache`)
         self._styles_loaded = style_cache.load(self.stylesheet, data_dir, variables)
         self._styles_variables = variables
+        self._styles_theme = self.theme
         #: what was wrong with the config file, shown once the app is up
         self._config_problems = self._apply_keymap()
 
@@ -317,10 +318,9 @@ class LdnApp(App[int]):
         notes, bookmarks = (self.notebook.notes(), self.notebook.bookmarks()) if self.notebook.opened else ([], [])
         styles: style_cache.Entries = []
         # Only rules parsed with the variables the cache is named for (the
-        # theme may have changed since start-up).
-        if self.get_css_variables() == self._styles_variables and style_cache.unsaved(
-            self.stylesheet, self._styles_loaded
-        ):
+        # theme may have changed since start-up: its name stands for them, and
+        # comparing names spares working the variables out again).
+        if self.theme == self._styles_theme and style_cache.unsaved(self.stylesheet, self._styles_loaded):
             styles = style_cache.snapshot(self.stylesheet)
         self._after_panes(not self._cached_documents, _Plain((notes, bookmarks, styles)))
 
