@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,7 +27,7 @@ try:  # POSIX; the lock on a temporary file only helps the stale-file sweep
 except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["FILE_MODE", "TEMP_SUFFIX", "fsync_dir", "reason", "write_all", "write_atomic"]
+__all__ = ["FILE_MODE", "TEMP_SUFFIX", "fsync_dir", "read_regular", "reason", "write_all", "write_atomic"]
 
 FILE_MODE = 0o600
 TEMP_SUFFIX = ".tmp"
@@ -51,6 +52,26 @@ def reason(error: OSError) -> str:
     if error.errno == errno.EBADF:
         return "it is closed"
     return (error.strerror or str(error)).rstrip(".").lower()
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of ``path`` when it is a regular file, else None.
+
+    A FIFO, device or socket put in a cache file's place must not hang the
+    start: the file is opened non-blocking and refused unless it is regular
+    (a directory too). :class:`OSError` (missing, unreadable) propagates.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        os.set_blocking(fd, True)
+        chunks = []
+        while chunk := os.read(fd, _CHUNK):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def fsync_dir(path: Path) -> None:

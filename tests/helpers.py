@@ -11,7 +11,11 @@ in-memory notebook for screen tests, and the app built around it, are in
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
+
+import pytest
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 
@@ -83,3 +87,17 @@ def edit_note(store, note_id: str, text: str):
     saved, outcome = store.save_edit(note_id, None, note.pane_id, note.slug, note.heading, text)
     assert outcome in ("updated", "unchanged"), outcome
     return saved
+
+
+def finishes(call, fifo: Path | None = None, timeout: float = 5.0):
+    """``call()``'s result; fails (and frees the thread) if it waits on ``fifo``."""
+    result: list[object] = []
+    thread = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        if fifo is not None:  # let the blocked open go, so the test run ends
+            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            os.close(fd)
+        pytest.fail(f"waited on {fifo}")
+    return result[0]

@@ -28,7 +28,7 @@ from typing import Any
 from ldn_tui import __version__
 from ldn_tui.content import models
 from ldn_tui.content.library import REFERENCES_FILE, Library
-from ldn_tui.fsutil import write_atomic
+from ldn_tui.fsutil import read_regular, write_atomic
 
 _ALLOWED = {"Document", "Block", "Span", "Heading", "Link", "Citation"}
 
@@ -91,7 +91,9 @@ def load(library: Library, data_dir: Path) -> bool:
     """
     path = cache_path(library, data_dir)
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
+        if data is None:  # a pipe or device in its place: never waited on
+            return False
         entries = _Unpickler(io.BytesIO(data)).load()
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError, IndexError, KeyError):
         return False

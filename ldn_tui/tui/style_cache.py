@@ -30,7 +30,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ldn_tui.fsutil import write_atomic
+from ldn_tui.fsutil import read_regular, write_atomic
 
 __all__ = ["Entries", "cache_path", "load", "save", "snapshot", "unsaved"]
 
@@ -143,7 +143,9 @@ def load(stylesheet: Any, data_dir: Path, variables: Mapping[str, str]) -> froze
     after the variables are set: setting them empties that cache). Returns
     the keys put back; empty when there was nothing usable."""
     try:
-        data = cache_path(data_dir, variables).read_bytes()
+        data = read_regular(cache_path(data_dir, variables))
+        if data is None:  # a pipe or device in its place: never waited on
+            return frozenset()
         stored = _Unpickler(io.BytesIO(data)).load()
     except Exception:  # noqa: BLE001 - a cache: anything wrong means "parse as usual"
         return frozenset()

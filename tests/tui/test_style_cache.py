@@ -10,7 +10,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from helpers import SIZE, ready
+from helpers import SIZE, finishes, ready
 from textual.app import App
 from textual.css import stylesheet as stylesheet_module
 from textual.css.stylesheet import Stylesheet
@@ -229,3 +229,12 @@ async def test_rules_parsed_for_another_theme_are_never_saved(app, change_theme)
             await pilot.pause(0.02)
     saved = list((first.data_dir / "cache").glob("styles-*.pickle"))
     assert bool(saved) is not change_theme
+
+
+def test_a_fifo_in_place_of_the_style_cache_is_not_waited_on(tmp_path):
+    variables = App().get_css_variables()
+    path = style_cache.cache_path(tmp_path, variables)
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    sheet = Stylesheet(variables=variables)
+    assert finishes(lambda: style_cache.load(sheet, tmp_path, variables), path) == frozenset()
